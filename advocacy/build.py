@@ -1,0 +1,118 @@
+"""The pipeline in one place: load -> validate -> plan pages -> render -> write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from advocacy.config import CONFIG_FILE, load_config
+from advocacy.content.load import load_content
+from advocacy.errors import ContentError, Problems, UsageError
+from advocacy.pages import Page, plan_pages
+from advocacy.paths import inside, relative
+from advocacy.render import Renderer, Theme
+from advocacy.site import Site, build_site
+from advocacy.write import check_output_dir, write_output
+
+
+@dataclass
+class BuildResult:
+    site: Site
+    pages: list[Page]
+    problems: Problems
+    output: Path | None = None
+    seconds: float = 0.0
+    page_counts: Counter = field(default_factory=Counter)
+
+
+def find_site_root(path: Path) -> Path:
+    """The site folder: `path` itself, which must hold advocacy.yaml."""
+    if not path.is_dir():
+        raise UsageError(f"{path} is not a folder")
+    if not (path / CONFIG_FILE).is_file():
+        raise UsageError(f"no {CONFIG_FILE} in {path.resolve()}: run this in a site folder, "
+                         "or point at one with --site DIR")
+    return path.resolve()
+
+
+def build_date_from_env() -> dt.date:
+    """Today, or the date of SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH should be a number of seconds, not '{epoch}'") from None
+    return dt.date.today()
+
+
+def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
+              build_date: dt.date | None = None) -> tuple[Site | None, Problems]:
+    """Read and check everything; the Site is None when there were errors."""
+    problems = Problems()
+    config = load_config(root, problems, base_url)
+    content = load_content(root, problems)
+    if config is None:
+        return None, problems
+    site = build_site(root, config, content, problems, build_date or build_date_from_env(), drafts)
+    return (None if problems.errors else site), problems
+
+
+def render_site(root: Path, site: Site, problems: Problems) -> tuple[list[Page], dict[str, bytes | Path]]:
+    """Every output file of the site: rendered pages, theme assets and static files."""
+    theme = Theme(root, site.config.theme)
+    if theme.missing:
+        problems.error(CONFIG_FILE, site.config.lines.get("theme", 1),
+                       f"theme '{site.config.theme}' not found: add a folder themes/{site.config.theme}/ "
+                       "or use theme: default")
+        return [], {}
+    pages = plan_pages(site, problems)
+    files: dict[str, bytes | Path] = dict(theme.static_files())
+    files.update(_static_files(root, problems))
+    renderer = Renderer(site, theme)
+    for page in pages:
+        if page.output in files:
+            problems.error(relative(files[page.output], root) if isinstance(files[page.output], Path) else "static",
+                           1, f"this file would replace the page /{page.path}; rename or remove it")
+            continue
+        data = renderer.render(page, problems)
+        if data is not None:
+            files[page.output] = data
+    return pages, files
+
+
+def build(root: Path, output: Path, *, drafts: bool = False, base_url: str | None = None,
+          build_date: dt.date | None = None) -> BuildResult:
+    """Build the site at `root` into `output`; ContentError if anything is wrong."""
+    started = time.perf_counter()
+    check_output_dir(root, output)
+    site, problems = load_site(root, drafts=drafts, base_url=base_url, build_date=build_date)
+    if site is None:
+        raise ContentError(problems)
+    pages, files = render_site(root, site, problems)
+    if problems.errors:
+        raise ContentError(problems)
+    write_output(output, files)
+    counts = Counter(page.template.removesuffix(".html") for page in pages)
+    return BuildResult(site, pages, problems, output, time.perf_counter() - started, counts)
+
+
+def _static_files(root: Path, problems: Problems) -> dict[str, Path]:
+    """The site's static/ folder, copied as it is to the root of the output."""
+    static = root / "static"
+    files: dict[str, Path] = {}
+    if not static.is_dir():
+        return files
+    for file in sorted(static.rglob("*")):
+        if not file.is_file() or file.name == ".DS_Store":
+            continue
+        if not inside(file, root):
+            problems.error(relative(file, root), 1, "this file is a link to a place outside the site "
+                           "folder; copy the file into static/ instead")
+            continue
+        files[file.relative_to(static).as_posix()] = file
+    return files

@@ -1,0 +1,1 @@
+"""Content files: front matter and Markdown in, validated records out."""

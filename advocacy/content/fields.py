@@ -1,0 +1,332 @@
+"""Field types: each validates one front-matter value and says what it expects.
+
+The tables of which fields each kind has are in `schema.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from advocacy.content.frontmatter import LineList, LineMap
+from advocacy.errors import did_you_mean
+from advocacy.urls import LINK_SCHEMES, WEB_SCHEMES, is_absolute
+from advocacy.video import PROVIDERS, parse_video_url
+
+SLUG_RULE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+COMPANY_SIZES = ("1-50", "51-200", "201-1000", "1001-5000", "5000+")
+MAX_TEXT = 20_000
+
+
+class FieldError(Exception):
+    """A value that does not fit its field; `line` is where it was written."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.all: list[FieldError] = [self]
+
+    @classmethod
+    def group(cls, errors: list[FieldError]) -> FieldError:
+        """One exception carrying several errors (e.g. in a list of metrics)."""
+        first = errors[0]
+        first.all = [e for err in errors for e in err.all]
+        return first
+
+
+def _line_of_item(container: LineList, index: int, default: int) -> int:
+    lines = getattr(container, "item_lines", None)
+    return lines[index] if lines and index < len(lines) else default
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "a set of 'key: value' lines"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    return "text"
+
+
+class FieldType:
+    """Validates a raw YAML value; returns the clean Python value."""
+
+    expects = "a value"
+    example: Any = None
+
+    def parse(self, value: Any, line: int, name: str) -> Any:
+        raise NotImplementedError
+
+
+class Text(FieldType):
+    expects = "text"
+
+    def __init__(self, example: str = "…", *, one_line: bool = True, max_length: int = MAX_TEXT):
+        self.example = example
+        self.one_line = one_line
+        self.max_length = max_length
+
+    def parse(self, value: Any, line: int, name: str) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # `value: 40` in a metric is the text "40"
+        if not isinstance(value, str):
+            raise FieldError(line, f"'{name}' should be text, not {_kind_of(value)}")
+        value = value.strip()
+        if not value:
+            raise FieldError(line, f"'{name}' is empty")
+        if self.one_line:
+            value = " ".join(value.split())
+        if len(value) > self.max_length:
+            raise FieldError(line, f"'{name}' is {len(value)} characters long; keep it under {self.max_length}")
+        return value
+
+
+class Slug(Text):
+    expects = "a slug (lower-case letters, digits and dashes)"
+
+    def parse(self, value: Any, line: int, name: str) -> str:
+        value = super().parse(value, line, name)
+        if not SLUG_RULE.match(value):
+            raise FieldError(
+                line,
+                f"'{name}' must use only lower-case letters, digits and dashes, "
+                f"starting with a letter or digit (got '{value}')",
+            )
+        return value
+
+
+class Date(FieldType):
+    expects = "a date, YYYY-MM-DD"
+    example = "2025-03-14"
+
+    def parse(self, value: Any, line: int, name: str) -> dt.date:
+        text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if text and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+        shown = f"'{value}'" if text else _kind_of(value)
+        raise FieldError(line, f"'{name}' should be a date written YYYY-MM-DD, e.g. 2025-03-14 (got {shown})")
+
+
+class Bool(FieldType):
+    expects = "true or false"
+    example = True
+
+    def parse(self, value: Any, line: int, name: str) -> bool:
+        if not isinstance(value, bool):
+            raise FieldError(line, f"'{name}' should be true or false (got '{value}')")
+        return value
+
+
+class Choice(FieldType):
+    def __init__(self, *choices: str):
+        self.choices = choices
+        self.example = choices[0]
+        self.expects = "one of " + ", ".join(choices)
+
+    def parse(self, value: Any, line: int, name: str) -> str:
+        text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if text not in self.choices:
+            hint = did_you_mean(str(text), self.choices) if text else ""
+            raise FieldError(line, f"'{name}' should be one of {', '.join(self.choices)} (got '{value}'){hint}")
+        return text
+
+
+class Rating(FieldType):
+    expects = "a whole number from 1 to 5"
+    example = 5
+
+    def parse(self, value: Any, line: int, name: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise FieldError(line, f"'{name}' should be a whole number from 1 to 5 (got '{value}')")
+        return value
+
+
+class Url(FieldType):
+    """An absolute link; only the allowed schemes (never javascript: or data:)."""
+
+    def __init__(self, schemes: frozenset[str] = LINK_SCHEMES, example: str = "https://www.example.com/"):
+        self.schemes = schemes
+        self.example = example
+        self.expects = "a full " + " or ".join(sorted(s + ":" for s in schemes)) + " URL"
+
+    def parse(self, value: Any, line: int, name: str) -> str:
+        if not isinstance(value, str) or not is_absolute(value.strip(), self.schemes):
+            allowed = ", ".join(sorted(self.schemes))
+            raise FieldError(line, f"'{name}' should be a full URL starting with {allowed} (got '{value}')")
+        return value.strip()
+
+
+class VideoUrl(FieldType):
+    expects = "a YouTube, Vimeo, Wistia or Loom URL"
+    example = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
+
+    def parse(self, value: Any, line: int, name: str) -> str:
+        if not isinstance(value, str) or parse_video_url(value) is None:
+            raise FieldError(
+                line,
+                f"'{name}' should be a video page on {', '.join(PROVIDERS[:-1])} or {PROVIDERS[-1]} (got '{value}')",
+            )
+        return value.strip()
+
+
+class SitePath(Text):
+    """A path inside the site, such as `/logos/acme.svg` (a file of static/)."""
+
+    expects = "a path of a file in static/, e.g. /logos/acme.svg"
+
+    def __init__(self, example: str = "/images/example.png"):
+        super().__init__(example)
+
+    def parse(self, value: Any, line: int, name: str) -> str:
+        value = super().parse(value, line, name)
+        path = "/" + value.lstrip("/")
+        segments = path.split("/")[1:]
+        if (
+            "://" in value
+            or value.startswith("//")
+            or any(seg in ("", ".", "..") for seg in segments[:-1])
+            or segments[-1] in (".", "..")
+            or re.search(r"[\\?#\x00-\x1f]", path)
+        ):
+            raise FieldError(
+                line, f"'{name}' should be a path inside the site such as {self.example} (got '{value}')"
+            )
+        return path
+
+
+class Duration(Text):
+    expects = "a duration, mm:ss or h:mm:ss"
+
+    def __init__(self):
+        super().__init__("04:30")
+
+    def parse(self, value: Any, line: int, name: str) -> str:
+        value = super().parse(value, line, name)
+        if not re.fullmatch(r"(\d{1,2}:)?\d{1,3}:[0-5]\d", value):
+            raise FieldError(line, f"'{name}' should be a duration like 04:30 or 1:02:30 (got '{value}')")
+        return value
+
+
+class ListOf(FieldType):
+    def __init__(self, item: FieldType, example: list | None = None):
+        self.item = item
+        self.expects = f"a list of {item.expects}"
+        self.example = example if example is not None else [item.example]
+
+    def parse(self, value: Any, line: int, name: str) -> tuple:
+        if isinstance(value, str) and not isinstance(self.item, Object):
+            value = [value]  # `products: Dispatch` means a list of one
+        if not isinstance(value, list):
+            raise FieldError(line, f"'{name}' should be a list (got {_kind_of(value)})")
+        items, errors = [], []
+        for index, item in enumerate(value):
+            try:
+                items.append(self.item.parse(item, _line_of_item(value, index, line), f"{name}[{index + 1}]"))
+            except FieldError as exc:
+                errors.append(exc)
+        if errors:
+            raise FieldError.group(errors)
+        return tuple(items)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    required: bool = False
+    help: str = ""
+
+
+class Object(FieldType):
+    """A nested group of fields, such as a quote's text, author and role."""
+
+    def __init__(self, record: type, fields: list[Field]):
+        self.record = record
+        self.fields = {f.name: f for f in fields}
+        self.expects = "keys " + ", ".join(self.fields)
+        self.example = {f.name: f.type.example for f in fields if f.required}
+
+    def parse(self, value: Any, line: int, name: str) -> Any:
+        if not isinstance(value, LineMap):
+            raise FieldError(
+                line, f"'{name}' should be {self.expects} on indented lines below it (got {_kind_of(value)})"
+            )
+        values, errors = parse_fields(value, self.fields, prefix=f"{name}.")
+        if errors:
+            raise FieldError.group(errors)
+        return self.record(**values)
+
+
+def parse_fields(data: LineMap, fields: dict[str, Field], prefix: str = "") -> tuple[dict, list[FieldError]]:
+    """Validate every key of `data` against `fields`: clean values and all errors."""
+    values: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for key, raw in data.items():
+        line = data.key_lines.get(key, data.line)
+        field = fields.get(key) if isinstance(key, str) else None
+        if field is None:
+            errors.append(FieldError(line, f"unknown key '{prefix}{key}'{did_you_mean(str(key), fields)}"))
+            continue
+        if raw is None:
+            if field.required:
+                errors.append(FieldError(line, f"'{prefix}{key}' is required but has no value"))
+            continue
+        try:
+            values[key] = field.type.parse(raw, line, prefix + key)
+        except FieldError as exc:
+            errors.extend(exc.all)
+    for field in fields.values():
+        if field.required and field.name not in data:
+            errors.append(FieldError(data.line, f"'{prefix}{field.name}' is required ({field.help or field.type.expects})"))
+    return values, errors
+
+
+class MapOf(FieldType):
+    """A mapping whose keys are slugs, each with a value of one type."""
+
+    def __init__(self, item: FieldType, example: dict):
+        self.item = item
+        self.example = example
+        self.expects = f"keys (lower-case words), each with {item.expects}"
+
+    def parse(self, value: Any, line: int, name: str) -> dict:
+        if not isinstance(value, LineMap):
+            raise FieldError(line, f"'{name}' should be {self.expects} (got {_kind_of(value)})")
+        result, errors = {}, []
+        for key, raw in value.items():
+            key_line = value.key_lines.get(key, line)
+            try:
+                slug = Slug().parse(key, key_line, f"{name} key")
+                result[slug] = self.item.parse(raw, key_line, f"{name}.{key}")
+            except FieldError as exc:
+                errors.append(exc)
+        if errors:
+            raise FieldError.group(errors)
+        return result
+
+
+class Alias(SitePath):
+    """An old URL of a page, as a path of the site: `/case-studies/acme/`."""
+
+    expects = "a path of the site, e.g. /case-studies/old-name/"
+
+    def __init__(self):
+        super().__init__("/case-studies/old-name/")
+
+    def parse(self, value: Any, line: int, name: str) -> str:
+        path = super().parse(value, line, name)
+        if path == "/":
+            raise FieldError(line, f"'{name}' cannot be the home page '/'")
+        last = path.rsplit("/", 1)[-1]
+        return path if path.endswith("/") or "." in last else path + "/"

@@ -1,0 +1,101 @@
+"""Walk `content/` and turn every Markdown file into a validated record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from advocacy.content.fields import SLUG_RULE, FieldError, parse_fields
+from advocacy.content.frontmatter import FrontMatterError, LineList, LineMap, split
+from advocacy.content.records import Record
+from advocacy.content.schema import KINDS, Kind
+from advocacy.errors import Problems, did_you_mean
+from advocacy.paths import inside, relative
+from advocacy.slugs import slugify
+
+
+@dataclass
+class Content:
+    """Every record that loaded, by kind (folder name), in file-name order."""
+
+    by_kind: dict[str, list[Record]] = field(default_factory=lambda: {k: [] for k in KINDS})
+
+
+def load_content(root: Path, problems: Problems) -> Content:
+    """Load every content file under `root/content`; problems go to `problems`."""
+    content = Content()
+    content_dir = root / "content"
+    if not content_dir.is_dir():
+        problems.error("advocacy.yaml", 1, "there is no content/ folder beside advocacy.yaml; "
+                       "add content/stories/, content/customers/ and the others")
+        return content
+    for entry in sorted(content_dir.iterdir()):
+        if entry.is_dir() and entry.name not in KINDS and not entry.name.startswith("."):
+            problems.warning(relative(entry, root), 1, f"folder ignored: content/ holds only "
+                             f"{', '.join(KINDS)}{did_you_mean(entry.name, KINDS)}")
+    for kind in KINDS.values():
+        folder = content_dir / kind.folder
+        if not folder.is_dir():
+            continue
+        seen: dict[str, str] = {}
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            rel = relative(path, root)
+            if path.suffix != ".md":
+                problems.warning(rel, 1, "file ignored: content files must end in .md")
+                continue
+            if not inside(path, root):
+                problems.error(rel, 1, "this file is a link to a place outside the site folder; "
+                               "copy the file into the site instead")
+                continue
+            record = load_file(path.read_bytes(), rel, kind, problems)
+            if record is None:
+                continue
+            if record.slug in seen:
+                problems.error(rel, record.line("slug"),
+                               f"two {kind.folder} have the slug '{record.slug}' ({seen[record.slug]} "
+                               f"and this file); rename one file or set a different 'slug:'")
+                continue
+            seen[record.slug] = rel
+            content.by_kind[kind.folder].append(record)
+    return content
+
+
+def load_file(raw: bytes, rel: str, kind: Kind, problems: Problems) -> Record | None:
+    """One file's bytes -> a record of `kind`, or None with its problems reported."""
+    try:
+        document = split(raw)
+    except FrontMatterError as exc:
+        problems.error(rel, exc.line, exc.message)
+        return None
+    values, errors = parse_fields(document.data, kind.fields)
+    for error in errors:
+        problems.error(rel, error.line, error.message)
+
+    stem = Path(rel).stem
+    slug = values.pop("slug", None)
+    if slug is None and "slug" not in document.data:
+        if SLUG_RULE.match(stem):
+            slug = stem
+        else:
+            problems.error(rel, 1, f"the file name '{Path(rel).name}' cannot be used in a URL: "
+                           f"rename it to '{_suggest_slug(stem)}.md' (lower-case letters, "
+                           "digits and dashes), or set 'slug:'")
+    if errors or slug is None:
+        return None
+    return kind.record(kind=kind.folder, slug=slug, path=rel, body=document.body,
+                       body_line=document.body_line, lines=_lines(document.data), **values)
+
+
+def _lines(data: LineMap) -> dict[str, int]:
+    """'key' -> line, and 'key.N' -> line of the N-th item of a list."""
+    lines = {str(key): line for key, line in data.key_lines.items()}
+    for key, value in data.items():
+        if isinstance(value, LineList):
+            lines.update({f"{key}.{i}": line for i, line in enumerate(value.item_lines)})
+    return lines
+
+
+def _suggest_slug(stem: str) -> str:
+    return slugify(stem) or "my-item"

@@ -1,0 +1,115 @@
+"""Typed records of each kind of content, as the loader produces them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    author: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Metric:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    url: str | None = None
+
+
+# eq=False: records are compared and hashed by identity; two files are two items.
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Record:
+    kind: str  # the content folder: "stories", "testimonials", ...
+    slug: str
+    path: str  # the source file, relative to the site root
+    body: str  # Markdown source
+    body_line: int
+    lines: Mapping[str, int]  # "key" or "key.N" -> file line, for later errors
+    aliases: tuple[str, ...] = ()
+
+    def line(self, key: str) -> int:
+        """The file line where `key` (or "key.N", the N-th item) was written."""
+        return self.lines.get(key) or self.lines.get(key.split(".")[0]) or 1
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Customer(Record):
+    name: str
+    industry: str | None = None
+    company_size: str | None = None
+    region: str | None = None
+    website: str | None = None
+    logo: str | None = None
+    reference: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Collection(Record):
+    title: str
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Tagged(Record):
+    """What stories, testimonials and videos share: a customer, facets, publishing."""
+
+    customer: str
+    date: dt.date | None = None
+    industry: str | None = None
+    company_size: str | None = None
+    region: str | None = None
+    products: tuple[str, ...] = ()
+    use_cases: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+    status: str = "published"
+    consent_expires: dt.date | None = None
+    featured: bool = False
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Story(Tagged):
+    title: str
+    summary: str
+    quote: Quote | None = None
+    metrics: tuple[Metric, ...] = ()
+    video: str | None = None
+    people: tuple[Person, ...] = ()
+    image: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Testimonial(Tagged):
+    author: str
+    role: str | None = None
+    rating: int | None = None
+    source: Source | None = None
+    video: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Video(Tagged):
+    title: str
+    url: str
+    duration: str | None = None
+    summary: str | None = None
+    poster: str | None = None

@@ -1,0 +1,116 @@
+"""Which fields each kind of content has: one table per kind.
+
+The loader validates with these tables; the docs and `advocacy new` read
+them too, so that what is documented is what is checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advocacy.content import records
+from advocacy.content.fields import (
+    COMPANY_SIZES, Alias, Bool, Choice, Date, Duration, Field, ListOf, Object, Rating,
+    SitePath, Slug, Text, Url, VideoUrl,
+)
+
+SLUG = Field("slug", Slug("my-story"), help="overrides the slug taken from the file name")
+ALIASES = Field("aliases", ListOf(Alias()),
+                help="old URLs of this page; each becomes a redirect")
+
+COMMON = [
+    SLUG,
+    Field("customer", Slug("acme"), required=True, help="slug of a file in content/customers/"),
+    Field("industry", Text("Logistics"), help="defaults to the customer's"),
+    Field("company_size", Choice(*COMPANY_SIZES), help="defaults to the customer's"),
+    Field("region", Text("Europe"), help="defaults to the customer's"),
+    Field("products", ListOf(Text("Dispatch")), help="products this is about"),
+    Field("use_cases", ListOf(Text("Route planning")), help="what the customer used them for"),
+    Field("values", ListOf(Slug("reliability")), help="keys of `values:` in advocacy.yaml"),
+    Field("status", Choice("published", "draft"), help="drafts are built only with --drafts"),
+    Field("consent_expires", Date(), help="after this date the item is withheld"),
+    Field("featured", Bool(), help="shown first on the home page"),
+    ALIASES,
+]
+
+QUOTE = Object(records.Quote, [
+    Field("text", Text("It just works.", one_line=False), required=True),
+    Field("author", Text("Ana Silva")),
+    Field("role", Text("Head of Operations")),
+])
+METRIC = Object(records.Metric, [
+    Field("value", Text("-85%", max_length=40), required=True),
+    Field("label", Text("onboarding time", max_length=200), required=True),
+])
+PERSON = Object(records.Person, [
+    Field("name", Text("Ana Silva"), required=True),
+    Field("role", Text("Head of Operations")),
+])
+SOURCE = Object(records.Source, [
+    Field("name", Text("G2"), required=True),
+    Field("url", Url()),
+])
+
+
+@dataclass(frozen=True)
+class Kind:
+    folder: str  # content/<folder>/ and the URL prefix
+    singular: str
+    record: type[records.Record]
+    fields: dict[str, Field]
+    body: str  # what the Markdown body holds
+
+
+def _kind(folder: str, singular: str, record: type, body: str, fields: list[Field]) -> Kind:
+    return Kind(folder, singular, record, {f.name: f for f in fields}, body)
+
+
+KINDS: dict[str, Kind] = {k.folder: k for k in [
+    _kind("customers", "customer", records.Customer, "a description of the customer", [
+        SLUG,
+        Field("name", Text("Acme Logistics"), required=True),
+        Field("industry", Text("Logistics")),
+        Field("company_size", Choice(*COMPANY_SIZES)),
+        Field("region", Text("Europe")),
+        Field("website", Url(example="https://www.acme.example/")),
+        Field("logo", SitePath("/logos/acme.svg"), help="a file in static/"),
+        Field("reference", Bool(), help="this customer agrees to talk to prospects"),
+        ALIASES,
+    ]),
+    _kind("stories", "story", records.Story, "the story: challenge, solution, results", [
+        Field("title", Text("How Acme cut onboarding from weeks to days"), required=True),
+        Field("summary", Text("One sentence on what changed."), required=True, help="one sentence"),
+        Field("date", Date(), required=True),
+        *COMMON,
+        Field("quote", QUOTE),
+        Field("metrics", ListOf(METRIC)),
+        Field("video", VideoUrl()),
+        Field("people", ListOf(PERSON)),
+        Field("image", SitePath("/images/acme-team.jpg"), help="a file in static/"),
+    ]),
+    _kind("testimonials", "testimonial", records.Testimonial, "the quote", [
+        Field("author", Text("Ana Silva"), required=True),
+        Field("role", Text("Head of Operations")),
+        Field("rating", Rating()),
+        Field("source", SOURCE, help="where the review was published"),
+        Field("video", VideoUrl()),
+        Field("date", Date()),
+        *COMMON,
+    ]),
+    _kind("videos", "video", records.Video, "the transcript or a summary", [
+        Field("title", Text("Acme on a year with Dispatch"), required=True),
+        Field("url", VideoUrl(), required=True),
+        Field("date", Date(), required=True),
+        Field("duration", Duration()),
+        Field("summary", Text("What the video shows, in one sentence.")),
+        Field("poster", SitePath("/images/acme-video.jpg"), help="a preview image in static/"),
+        *COMMON,
+    ]),
+    _kind("collections", "collection", records.Collection, "an introduction to the set", [
+        SLUG,
+        Field("title", Text("Logistics pack"), required=True),
+        Field("items", ListOf(Text("stories/acme"), example=["stories/acme"]), required=True,
+              help="stories/<slug>, testimonials/<slug> or videos/<slug>"),
+        ALIASES,
+    ]),
+]}

@@ -1,0 +1,63 @@
+"""Problems found in a site's files, each tied to a file and a line."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One error or warning at `path:line` (path relative to the site root)."""
+
+    path: str
+    line: int
+    message: str
+    is_warning: bool = False
+
+    def __str__(self) -> str:
+        kind = "warning: " if self.is_warning else ""
+        return f"{self.path}:{self.line}: {kind}{self.message}"
+
+
+@dataclass
+class Problems:
+    """Collects every problem of a run, so that one run reports them all."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, path: str, line: int, message: str) -> None:
+        self.items.append(Problem(path, max(line, 1), message))
+
+    def warning(self, path: str, line: int, message: str) -> None:
+        self.items.append(Problem(path, max(line, 1), message, is_warning=True))
+
+    def extend(self, other: Problems) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return sorted(p for p in self.items if not p.is_warning)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return sorted(p for p in self.items if p.is_warning)
+
+
+class ContentError(Exception):
+    """Raised when a site's content has errors; carries every problem found."""
+
+    def __init__(self, problems: Problems):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems.errors))
+
+
+class UsageError(Exception):
+    """A mistake in how the tool was called (exit 2), not in the content."""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean 'x'?)' suffix when a choice is close to `word`, else ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

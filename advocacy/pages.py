@@ -1,0 +1,137 @@
+"""Site -> every page of the output: its path, its template and what it shows.
+
+URLs are made here and nowhere else. A path is relative to the site root
+('stories/acme/'); the renderer adds the subpath of base_url.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from advocacy.content.records import Customer, Record, Tagged
+from advocacy.content.schema import KINDS
+from advocacy.errors import Problems
+from advocacy.site import Site, Term
+
+LIST_KINDS = ("stories", "testimonials", "videos", "customers", "collections")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # '' for home, 'stories/acme/', 'feed.xml'
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    in_sitemap: bool = True
+
+    @property
+    def output(self) -> str:
+        """The file this page is written to, relative to the output folder."""
+        return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
+
+
+def path_for(target: Record | Term) -> str:
+    """The site path of a record or a taxonomy term."""
+    if isinstance(target, Term):
+        return f"{target.taxonomy}/{target.slug}/"
+    if target.kind == "testimonials":
+        return f"testimonials/#{target.slug}"
+    return f"{target.kind}/{target.slug}/"
+
+
+def peer_request_url(site: Site, customer: Customer, item: Record | None = None) -> str | None:
+    """Where a prospect asks to talk to `customer`, or None if they are no reference."""
+    request_url = site.config.references.request_url
+    if not customer.reference or not request_url:
+        return None
+    title = getattr(item, "title", None)
+    if request_url.startswith("mailto:"):
+        subject = f"Talk to {customer.name}" + (f" about \"{title}\"" if title else "")
+        body = (f"I would like to talk to someone at {customer.name}"
+                + (f" about \"{title}\" ({site.config.absolute(path_for(item))})" if title else "") + ".")
+        separator = "&" if "?" in request_url else "?"
+        return request_url + separator + urlencode({"subject": subject, "body": body}, quote_via=quote)
+    params = {"customer": customer.slug}
+    if item is not None and item is not customer:
+        params[KINDS[item.kind].singular] = item.slug
+    separator = "&" if "?" in request_url else "?"
+    return request_url + separator + urlencode(params)
+
+
+def plan_pages(site: Site, problems: Problems) -> list[Page]:
+    """Every page of the site, in a stable order; URL clashes become problems."""
+    pages = [
+        Page("", "home.html", _home(site)),
+        Page("stories/", "stories.html", {"items": site.stories}),
+        Page("testimonials/", "testimonials.html", {"items": site.testimonials}),
+        Page("videos/", "videos.html", {"items": site.videos}),
+        Page("customers/", "customers.html", {"items": sorted(site.customers.values(), key=lambda c: c.name.lower())}),
+        Page("collections/", "collections.html", {"items": site.collections}),
+    ]
+    for story in site.stories:
+        pages.append(Page(path_for(story), "story.html", {
+            "item": story, "customer": site.customer_of(story), "related": site.related(story),
+            "request_url": peer_request_url(site, site.customer_of(story), story)}))
+    for video in site.videos:
+        pages.append(Page(path_for(video), "video.html", {
+            "item": video, "customer": site.customer_of(video),
+            "request_url": peer_request_url(site, site.customer_of(video), video)}))
+    for customer in site.customers.values():
+        pages.append(Page(path_for(customer), "customer.html", {
+            "item": customer, "stories": site.items_of(customer, "stories"),
+            "testimonials": site.items_of(customer, "testimonials"),
+            "videos": site.items_of(customer, "videos"),
+            "request_url": peer_request_url(site, customer, customer)}))
+    for collection in site.collections:
+        pages.append(Page(path_for(collection), "collection.html", {
+            "item": collection, "members": site.collection_items(collection)}))
+    for taxonomy in site.taxonomies.values():
+        pages.append(Page(f"{taxonomy.key}/", "taxonomy.html", {"taxonomy": taxonomy}))
+        for term in taxonomy.terms:
+            pages.append(Page(path_for(term), "term.html", {"taxonomy": taxonomy, "term": term}))
+    pages += [
+        Page("feed.xml", "feed.xml", {"entries": _feed_entries(site)}, in_sitemap=False),
+        Page("404.html", "404.html", in_sitemap=False),
+        Page("robots.txt", "robots.txt", in_sitemap=False),
+    ]
+    pages.append(Page("sitemap.xml", "sitemap.xml", {"pages": [p for p in pages if p.in_sitemap]}, in_sitemap=False))
+    pages += _redirects(site, {page.output: page for page in pages}, problems)
+    return pages
+
+
+def _home(site: Site) -> dict[str, Any]:
+    featured = sorted(site.stories, key=lambda s: not s.featured)[:3]  # stable: newest within
+    metrics = [(story, story.metrics[0]) for story in featured if story.metrics]
+    testimonials = sorted(site.testimonials, key=lambda t: (not t.featured, -(t.rating or 0)))[:3]
+    references = [c for c in site.customers.values() if c.reference]
+    return {"featured": featured, "metrics": metrics, "testimonials": testimonials,
+            "values": site.taxonomies["values"].terms, "references": references}
+
+
+def _feed_entries(site: Site) -> list[Tagged]:
+    entries = sorted([*site.stories, *site.videos], key=lambda i: (i.date, i.slug), reverse=True)
+    return entries[:30]
+
+
+def _redirects(site: Site, taken: dict[str, Page], problems: Problems) -> list[Page]:
+    """A redirect page for every alias of a published item; clashes are errors."""
+    owners: dict[str, Record] = {}
+    redirects = []
+    records: list[Record] = [*site.stories, *site.videos, *site.testimonials,
+                             *site.customers.values(), *site.collections]
+    for record in records:
+        for index, alias in enumerate(record.aliases):
+            page = Page(alias.lstrip("/"), "redirect.html", {"target": path_for(record), "item": record},
+                        in_sitemap=False)
+            line = record.line(f"aliases.{index}")
+            if page.output in taken:
+                problems.error(record.path, line, f"alias '{alias}' is the address of an existing page; "
+                               "remove it or choose another old URL")
+            elif page.output in owners:
+                problems.error(record.path, line, f"alias '{alias}' is also an alias of "
+                               f"{owners[page.output].path}; keep it on one of them")
+            else:
+                owners[page.output] = record
+                redirects.append(page)
+    return redirects

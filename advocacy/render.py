@@ -1,0 +1,148 @@
+"""Pages -> bytes: the Jinja environment, theme lookup and template helpers.
+
+Every value is autoescaped and an undefined name fails the build, so a typo
+in a template never ships a blank where a quote should be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import traceback
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from advocacy.config import CONFIG_FILE
+from advocacy.content.records import Record
+from advocacy.errors import Problems
+from advocacy.markup import MarkdownRenderer
+from advocacy.pages import Page, path_for, peer_request_url
+from advocacy.paths import relative
+from advocacy.site import Site, Term
+from advocacy.video import parse_video_url
+
+ASSETS_DIR = "assets"  # theme static files are published under /assets/
+
+
+def builtin_theme_dir() -> Path:
+    """The built-in theme: inside the installed package, or at the checkout's root."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "themes" / "default", package.parent / "themes" / "default"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise FileNotFoundError("the built-in theme is missing from this installation of advocacy")
+
+
+class Theme:
+    """A site theme folder laid over the built-in one, one file at a time."""
+
+    def __init__(self, root: Path, name: str):
+        self.root = root
+        own = root / "themes" / name
+        builtin = builtin_theme_dir()
+        self.dirs = [d for d in (own, builtin) if d.is_dir()]
+        if own.resolve() == builtin.resolve():
+            self.dirs = [builtin]
+        self.missing = name != "default" and not own.is_dir()
+
+    def static_files(self) -> dict[str, Path]:
+        """Output path under assets/ -> source file; the site's theme wins."""
+        files: dict[str, Path] = {}
+        for theme_dir in reversed(self.dirs):
+            static = theme_dir / "static"
+            if static.is_dir():
+                for file in sorted(static.rglob("*")):
+                    if file.is_file() and not file.name.startswith("."):
+                        files[f"{ASSETS_DIR}/{file.relative_to(static).as_posix()}"] = file
+        return files
+
+
+class Renderer:
+    """Renders the pages of one site with one theme."""
+
+    def __init__(self, site: Site, theme: Theme):
+        self.site = site
+        self.theme = theme
+        self.markdown = MarkdownRenderer(site.config.base_path, site.config.markdown.unsafe_html)
+        self._bodies: dict[int, Markup] = {}
+        self._asset_versions = {
+            path: hashlib.sha256(file.read_bytes()).hexdigest()[:10]
+            for path, file in theme.static_files().items()
+        }
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([d / "templates" for d in theme.dirs]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.globals.update(
+            site=site, config=site.config, url=self.url, absolute_url=self.absolute_url,
+            asset=self.asset, body=self.body, video=parse_video_url,
+            customer_of=site.customer_of, terms_of=site.terms_of, path_for=path_for,
+            request_url=lambda customer, item=None: peer_request_url(site, customer, item),
+        )
+        self.env.filters.update(long_date=long_date, iso_datetime=iso_datetime)
+
+    def url(self, target: str | Record | Term) -> str:
+        """A link for a site path, a record or a term, with base_url's subpath."""
+        path = target if isinstance(target, str) else path_for(target)
+        return self.site.config.base_path + path.lstrip("/")
+
+    def absolute_url(self, target: str | Record | Term) -> str:
+        path = target if isinstance(target, str) else path_for(target)
+        return self.site.config.absolute(path)
+
+    def asset(self, name: str) -> str:
+        """The URL of a theme file, with a version that changes with its content."""
+        path = f"{ASSETS_DIR}/{name}"
+        if path not in self._asset_versions:
+            raise jinja2.TemplateRuntimeError(f"the theme has no static file '{name}'")
+        return f"{self.url(path)}?v={self._asset_versions[path]}"
+
+    def body(self, record: Record) -> Markup:
+        """A record's Markdown body as safe HTML (rendered once per build)."""
+        key = id(record)
+        if key not in self._bodies:
+            self._bodies[key] = self.markdown.render(record.body)
+        return self._bodies[key]
+
+    def render(self, page: Page, problems: Problems) -> bytes | None:
+        """The page's bytes, or None with a problem naming the template line."""
+        try:
+            template = self.env.get_template(page.template)
+            text = template.render(page=page, canonical=self.absolute_url(page.path), **page.context)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.error(self._template_path(exc.filename), exc.lineno or 1, f"template error: {exc.message}")
+            return None
+        except jinja2.TemplateNotFound as exc:
+            problems.error(CONFIG_FILE, self.site.config.lines.get("theme", 1),
+                           f"the theme has no template '{exc.name}'")
+            return None
+        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            path, line = self._template_frame(exc)
+            problems.error(path, line, f"template error while making /{page.path}: {exc}")
+            return None
+        return text.encode("utf-8")
+
+    def _template_path(self, filename: str | None) -> str:
+        return relative(Path(filename), self.theme.root) if filename else "themes"
+
+    def _template_frame(self, exc: BaseException) -> tuple[str, int]:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith((".html", ".xml", ".txt")):
+                return self._template_path(frame.filename), frame.lineno or 1
+        return "themes", 1
+
+
+def long_date(value: dt.date | None) -> str:
+    """14 March 2025 (no leading zero, no locale surprises)."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def iso_datetime(value: dt.date) -> str:
+    """A date as an RFC 3339 timestamp at midnight UTC, for feeds and sitemaps."""
+    return f"{value.isoformat()}T00:00:00Z"

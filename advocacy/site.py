@@ -1,0 +1,269 @@
+"""Records -> one cross-linked Site: customer defaults, references, publishing rules.
+
+Everything a page may show is decided here: drafts are left out unless asked
+for, and items whose consent has expired are withheld from every list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from advocacy.config import SiteConfig
+from advocacy.content.fields import COMPANY_SIZES
+from advocacy.content.load import Content
+from advocacy.content.schema import KINDS
+from advocacy.content.records import Collection, Customer, Record, Story, Tagged, Testimonial, Video
+from advocacy.errors import Problems, did_you_mean
+from advocacy.paths import inside
+from advocacy.slugs import slugify
+
+
+@dataclass(frozen=True)
+class TaxonomySpec:
+    key: str  # URL prefix: /industries/<slug>/
+    field: str  # record field it reads
+    title: str
+    singular: str
+
+
+TAXONOMY_SPECS = (
+    TaxonomySpec("industries", "industry", "Industries", "Industry"),
+    TaxonomySpec("sizes", "company_size", "Company sizes", "Company size"),
+    TaxonomySpec("regions", "region", "Regions", "Region"),
+    TaxonomySpec("products", "products", "Products", "Product"),
+    TaxonomySpec("use-cases", "use_cases", "Use cases", "Use case"),
+    TaxonomySpec("values", "values", "Values", "Value"),
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    taxonomy: str
+    name: str
+    slug: str
+    description: str | None
+    items: tuple[Tagged, ...]  # published stories, videos and testimonials
+    customers: tuple[Customer, ...] = ()
+
+    def of_kind(self, kind: str) -> list[Tagged]:
+        return [item for item in self.items if item.kind == kind]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    spec: TaxonomySpec
+    terms: tuple[Term, ...]
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+
+@dataclass(frozen=True)
+class Withheld:
+    record: Record
+    reason: str
+
+
+@dataclass
+class Site:
+    config: SiteConfig
+    build_date: dt.date
+    include_drafts: bool
+    customers: dict[str, Customer]
+    stories: list[Story]
+    testimonials: list[Testimonial]
+    videos: list[Video]
+    collections: list[Collection]
+    taxonomies: dict[str, Taxonomy] = field(default_factory=dict)
+    withheld: list[Withheld] = field(default_factory=list)
+    drafts: list[Record] = field(default_factory=list)  # drafts left out of this build
+    _collection_items: dict[str, list[Tagged]] = field(default_factory=dict)
+    _term_by_name: dict[tuple[str, str], Term] = field(default_factory=dict)
+
+    def customer_of(self, item: Tagged) -> Customer:
+        return self.customers[item.customer]
+
+    def items_of(self, customer: Customer, kind: str) -> list[Tagged]:
+        return [item for item in self.published(kind) if item.customer == customer.slug]
+
+    def published(self, kind: str) -> list:
+        return {"stories": self.stories, "testimonials": self.testimonials,
+                "videos": self.videos, "collections": self.collections,
+                "customers": list(self.customers.values())}[kind]
+
+    def collection_items(self, collection: Collection) -> list[Tagged]:
+        return self._collection_items.get(collection.slug, [])
+
+    def term(self, taxonomy: str, name: str) -> Term | None:
+        return self._term_by_name.get((taxonomy, name))
+
+    def terms_of(self, item: Record, taxonomy: str) -> list[Term]:
+        """The terms of `taxonomy` an item (or a customer) belongs to."""
+        spec = self.taxonomies[taxonomy].spec
+        names = getattr(item, spec.field, None)
+        names = names if isinstance(names, tuple) else (names,) if names else ()
+        return [t for n in names if (t := self.term(taxonomy, n))]
+
+    def related(self, story: Story, limit: int = 3) -> list[Story]:
+        """Other stories that share the most with `story`; newest break ties."""
+        def score(other: Story) -> int:
+            return (3 * (other.industry == story.industry)
+                    + 2 * len(set(other.products) & set(story.products))
+                    + len(set(other.values) & set(story.values))
+                    + len(set(other.use_cases) & set(story.use_cases)))
+        others = [s for s in self.stories if s is not story]
+        return sorted(others, key=lambda s: -score(s))[:limit]  # stable: newest first within a score
+
+
+def build_site(root: Path, config: SiteConfig, content: Content, problems: Problems,
+               build_date: dt.date, include_drafts: bool) -> Site:
+    """Join the records into a Site; every broken reference becomes a problem."""
+    customers = {c.slug: _checked_files(root, c, problems) for c in content.by_kind["customers"]}
+    tagged: list[Tagged] = []
+    for kind in ("stories", "testimonials", "videos"):
+        for record in content.by_kind[kind]:
+            resolved = _resolve(root, config, record, customers, problems)
+            if resolved is not None:
+                tagged.append(resolved)
+    _check_term_slugs(config, [*customers.values(), *tagged], problems)
+
+    site = Site(config=config, build_date=build_date, include_drafts=include_drafts,
+                customers=customers, stories=[], testimonials=[], videos=[], collections=[])
+    for item in tagged:
+        if item.consent_expires is not None and item.consent_expires < build_date:
+            site.withheld.append(Withheld(item, f"consent expired on {item.consent_expires.isoformat()}"))
+            problems.warning(item.path, item.line("consent_expires"),
+                             f"consent expired on {item.consent_expires.isoformat()}: this {KINDS[item.kind].singular} "
+                             "is withheld from the site; renew consent and update 'consent_expires' to publish it again")
+        elif item.is_draft and not include_drafts:
+            site.drafts.append(item)
+        else:
+            site.published(item.kind).append(item)
+
+    site.stories.sort(key=lambda s: (s.date, s.title), reverse=True)
+    site.videos.sort(key=lambda v: (v.date, v.title), reverse=True)
+    site.testimonials.sort(key=lambda t: (t.date or dt.date.min, t.slug), reverse=True)
+    _resolve_collections(site, content.by_kind["collections"], tagged, problems)
+    _build_taxonomies(site)
+    return site
+
+
+def _resolve(root: Path, config: SiteConfig, item: Tagged, customers: dict[str, Customer],
+             problems: Problems) -> Tagged | None:
+    customer = customers.get(item.customer)
+    ok = True
+    if customer is None:
+        problems.error(item.path, item.line("customer"),
+                       f"unknown customer '{item.customer}'{did_you_mean(item.customer, customers)}: "
+                       f"add content/customers/{item.customer}.md or fix the slug")
+        ok = False
+    for index, key in enumerate(item.values):
+        if key not in config.values:
+            known = ", ".join(config.values) or "none are defined yet"
+            problems.error(item.path, item.line(f"values.{index}"),
+                           f"unknown value '{key}'{did_you_mean(key, config.values)}: use a key of "
+                           f"'values:' in advocacy.yaml ({known})")
+            ok = False
+    if not ok:
+        return None
+    item = replace(item, industry=item.industry or customer.industry,
+                   company_size=item.company_size or customer.company_size,
+                   region=item.region or customer.region)
+    return _checked_files(root, item, problems)
+
+
+def _checked_files(root: Path, record: Record, problems: Problems) -> Record:
+    """Leave out (with a warning) images that are not in static/."""
+    changes = {}
+    for key in ("logo", "image", "poster"):
+        path = getattr(record, key, None)
+        if path is None:
+            continue
+        file = root / "static" / path.lstrip("/")
+        if not file.is_file() or not inside(file, root / "static"):
+            problems.warning(record.path, record.line(key),
+                             f"'{key}' file static{path} was not found; it is left out until it is added")
+            changes[key] = None
+    return replace(record, **changes) if changes else record
+
+
+def _resolve_collections(site: Site, collections: list[Collection], tagged: list[Tagged],
+                         problems: Problems) -> None:
+    everything = {f"{item.kind}/{item.slug}": item for item in tagged}
+    shown = {id(item) for kind in ("stories", "testimonials", "videos") for item in site.published(kind)}
+    for collection in collections:
+        members = []
+        for index, ref in enumerate(collection.items):
+            item = everything.get(ref)
+            if item is None:
+                problems.error(collection.path, collection.line(f"items.{index}"),
+                               f"'{ref}' is not an item of this site{did_you_mean(ref, everything)}; "
+                               "write stories/<slug>, testimonials/<slug> or videos/<slug>")
+            elif id(item) in shown and item not in members:
+                members.append(item)
+        site._collection_items[collection.slug] = members
+        site.collections.append(collection)
+    site.collections.sort(key=lambda c: c.title.lower())
+
+
+def _names(record: Record, field_name: str) -> tuple[str, ...]:
+    value = getattr(record, field_name, None)
+    return value if isinstance(value, tuple) else (value,) if value else ()
+
+
+def _check_term_slugs(config: SiteConfig, records: list[Record], problems: Problems) -> None:
+    """Two names that make one URL ('Healthcare', 'health care ') are an error."""
+    for spec in TAXONOMY_SPECS:
+        if spec.key == "values":
+            continue  # value keys are slugs already, checked against advocacy.yaml
+        first: dict[str, tuple[str, Record]] = {}
+        for record in records:
+            for index, name in enumerate(_names(record, spec.field)):
+                slug = _term_slug(spec, name)
+                line = record.line(f"{spec.field}.{index}" if spec.field.endswith("s") else spec.field)
+                if not slug:
+                    problems.error(record.path, line, f"{spec.singular.lower()} '{name}' has no letters "
+                                   "or digits that can make a URL; add a Latin spelling")
+                elif slug in first and first[slug][0] != name:
+                    other_name, other = first[slug]
+                    problems.error(record.path, line,
+                                   f"{spec.singular.lower()} '{name}' and '{other_name}' (in {other.path}) "
+                                   f"would share the page /{spec.key}/{slug}/; write them the same way")
+                else:
+                    first.setdefault(slug, (name, record))
+
+
+def _term_slug(spec: TaxonomySpec, name: str) -> str:
+    return name if spec.key == "values" else slugify(name)
+
+
+def _build_taxonomies(site: Site) -> None:
+    items = [*site.stories, *site.videos, *site.testimonials]
+    customers = list(site.customers.values())
+    for spec in TAXONOMY_SPECS:
+        names: dict[str, None] = dict.fromkeys(site.config.values) if spec.key == "values" else {}
+        for record in [*items, *customers]:
+            names.update(dict.fromkeys(_names(record, spec.field)))
+        terms = []
+        for name in _ordered(spec, names, site.config):
+            members = tuple(i for i in items if name in _names(i, spec.field))
+            members_customers = tuple(c for c in customers if name in _names(c, spec.field))
+            if not members and not members_customers and spec.key != "values":
+                continue
+            value = site.config.values.get(name) if spec.key == "values" else None
+            term = Term(spec.key, value.title if value else name, _term_slug(spec, name),
+                        value.description if value else None, members, members_customers)
+            terms.append(term)
+            site._term_by_name[(spec.key, name)] = term
+        site.taxonomies[spec.key] = Taxonomy(spec, tuple(terms))
+
+
+def _ordered(spec: TaxonomySpec, names: dict[str, None], config: SiteConfig) -> list[str]:
+    if spec.key == "sizes":
+        return [s for s in COMPANY_SIZES if s in names]
+    if spec.key == "values":
+        return [k for k in config.values if k in names]
+    return sorted(names, key=lambda n: (slugify(n), n))

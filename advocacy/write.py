@@ -1,0 +1,103 @@
+"""Files -> the output folder, all at once.
+
+The new site is written to a staging folder beside the output and swapped in
+with one rename, so a failed or killed build leaves the previous site as it
+was, and files left from an earlier build (an unpublished draft) disappear.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from advocacy.errors import UsageError
+
+MARKER = ".advocacy-output"
+STAGING_PREFIX = ".advocacy-staging-"
+_MARKER_TEXT = b"This folder is made by `advocacy build` and replaced whole on every build.\n"
+
+
+def check_output_dir(root: Path, output: Path) -> None:
+    """Refuse an output folder whose replacement would lose a marketer's work."""
+    root, output = root.resolve(), output.resolve()
+    if output == root or output in root.parents:
+        raise UsageError(f"the output folder {output} would hold the site folder itself; "
+                         "choose a folder inside it, such as output/")
+    for source in ("content", "static", "themes"):
+        folder = root / source
+        if output == folder or folder in output.parents:
+            raise UsageError(f"the output folder {output} is inside {source}/, which the build reads; "
+                             "choose another folder, such as output/")
+    if (output / "advocacy.yaml").exists() or (output / "content").is_dir():
+        raise UsageError(f"the output folder {output} holds a site (advocacy.yaml or content/); "
+                         "choose another folder")
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"the output path {output} is a file, not a folder")
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+        raise UsageError(f"the output folder {output} is not empty and was not made by advocacy; "
+                         "empty it or choose another folder, so that nothing in it is lost")
+
+
+def write_output(output: Path, files: dict[str, bytes | Path]) -> None:
+    """Write `files` (output path -> bytes, or a file to copy) as the new output folder."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(output)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{output.name}-", dir=output.parent))
+    try:
+        for rel, data in files.items():
+            target = (staging / rel).resolve()
+            if staging not in target.parents:
+                raise ValueError(f"refusing to write outside the output folder: {rel}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, Path):
+                shutil.copyfile(data, target)
+            else:
+                target.write_bytes(data)
+        (staging / MARKER).write_bytes(_MARKER_TEXT)
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
+        _swap_in(staging, output)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale_staging(output: Path) -> None:
+    """Staging folders left by a build that was killed before its swap."""
+    for stale in output.parent.glob(f"{STAGING_PREFIX}{output.name}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap_in(staging: Path, output: Path) -> None:
+    """Make `staging` the output; afterwards `staging` holds the old site, if any."""
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    if _exchange(staging, output):
+        return
+    # No atomic exchange here: two renames, with a moment in between.
+    old = staging.with_name(staging.name + "-old")
+    os.rename(output, old)
+    os.rename(staging, output)
+    os.rename(old, staging)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
