@@ -1,0 +1,28 @@
+// advocacy: progressive enhancements. The site works without this file.
+(function () {
+  "use strict";
+
+  // Click-to-load video: the provider's player (an iframe) is created only
+  // after the visitor presses play, so nothing is requested before that.
+  function loadPlayer(figure) {
+    var frame = document.createElement("iframe");
+    frame.src = figure.getAttribute("data-embed");
+    frame.title = figure.getAttribute("data-title") || "Video";
+    frame.allow = "autoplay; fullscreen; picture-in-picture; encrypted-media";
+    frame.allowFullscreen = true;
+    frame.referrerPolicy = "strict-origin-when-cross-origin";
+    var facade = figure.querySelector(".video-facade");
+    figure.replaceChild(frame, facade);
+    figure.classList.add("is-playing");
+    frame.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var facade = event.target.closest && event.target.closest(".video-facade");
+    if (!facade) return;
+    var figure = facade.closest(".video[data-embed]");
+    if (!figure || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    loadPlayer(figure);
+  });
+})();
