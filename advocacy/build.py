@@ -13,7 +13,7 @@ from advocacy.config import CONFIG_FILE, load_config
 from advocacy.content.load import load_content
 from advocacy.errors import ContentError, Problems, UsageError
 from advocacy.pages import Page, plan_pages
-from advocacy.paths import inside, relative
+from advocacy.paths import OUTSIDE_ROOT, inside, relative
 from advocacy.render import Renderer, Theme
 from advocacy.site import Site, build_site
 from advocacy.write import check_output_dir, write_output
@@ -70,6 +70,11 @@ def render_site(root: Path, site: Site, problems: Problems) -> tuple[list[Page],
                        f"theme '{site.config.theme}' not found: add a folder themes/{site.config.theme}/ "
                        "or use theme: default")
         return [], {}
+    for file in theme.site_files():
+        if not inside(file, root):
+            problems.error(relative(file, root), 1, OUTSIDE_ROOT)
+    if problems.errors:
+        return [], {}
     pages = plan_pages(site, problems)
     files: dict[str, bytes | Path] = dict(theme.static_files())
     files.update(_static_files(root, problems))
@@ -111,8 +116,7 @@ def _static_files(root: Path, problems: Problems) -> dict[str, Path]:
         if not file.is_file() or file.name == ".DS_Store":
             continue
         if not inside(file, root):
-            problems.error(relative(file, root), 1, "this file is a link to a place outside the site "
-                           "folder; copy the file into static/ instead")
+            problems.error(relative(file, root), 1, OUTSIDE_ROOT)
             continue
         files[file.relative_to(static).as_posix()] = file
     return files

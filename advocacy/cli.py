@@ -40,6 +40,10 @@ def _reports_errors(command):
             count = len(exc.problems.errors)
             click.echo(f"{count} error{'s' if count != 1 else ''}; nothing was written.", err=True)
             sys.exit(EXIT_CONTENT)
+        except OSError as exc:  # a disk full or a folder we may not write: no traceback
+            where = f" ({exc.filename})" if exc.filename else ""
+            click.echo(f"Error: {exc.strerror or exc}{where}; the previous output was left as it was.", err=True)
+            sys.exit(EXIT_CONTENT)
     return wrapper
 
 

@@ -20,3 +20,7 @@ def relative(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+OUTSIDE_ROOT = ("this file is a link to a place outside the site folder; "
+                "copy the file into the site instead")

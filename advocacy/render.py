@@ -47,6 +47,12 @@ class Theme:
             self.dirs = [builtin]
         self.missing = name != "default" and not own.is_dir()
 
+    def site_files(self) -> list[Path]:
+        """Every file of the site's own theme folder (not of the built-in one)."""
+        builtin = builtin_theme_dir().resolve()
+        return [file for theme_dir in self.dirs if theme_dir.resolve() != builtin
+                for file in sorted(theme_dir.rglob("*")) if file.is_file()]
+
     def static_files(self) -> dict[str, Path]:
         """Output path under assets/ -> source file; the site's theme wins."""
         files: dict[str, Path] = {}

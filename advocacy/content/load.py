@@ -10,7 +10,7 @@ from advocacy.content.frontmatter import FrontMatterError, LineList, LineMap, sp
 from advocacy.content.records import Record
 from advocacy.content.schema import KINDS, Kind
 from advocacy.errors import Problems, did_you_mean
-from advocacy.paths import inside, relative
+from advocacy.paths import OUTSIDE_ROOT, inside, relative
 from advocacy.slugs import slugify
 
 
@@ -46,10 +46,14 @@ def load_content(root: Path, problems: Problems) -> Content:
                 problems.warning(rel, 1, "file ignored: content files must end in .md")
                 continue
             if not inside(path, root):
-                problems.error(rel, 1, "this file is a link to a place outside the site folder; "
-                               "copy the file into the site instead")
+                problems.error(rel, 1, OUTSIDE_ROOT)
                 continue
-            record = load_file(path.read_bytes(), rel, kind, problems)
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                problems.error(rel, 1, f"cannot read this file: {exc.strerror or exc}")
+                continue
+            record = load_file(raw, rel, kind, problems)
             if record is None:
                 continue
             if record.slug in seen:
