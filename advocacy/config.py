@@ -52,14 +52,14 @@ CONFIG_FIELDS: dict[str, Field] = {f.name: f for f in [
     Field("base_url", Url(WEB_SCHEMES, "https://customers.example.com/"), required=True,
           help="where the site is published; may carry a subpath such as /peers/"),
     Field("company", Text("Example Co"), help="your company's name"),
-    Field("description", Text("Hear it from the teams who run on Example.")),
-    Field("language", Language("en")),
+    Field("description", Text("Hear it from the teams who run on Example."), help="one sentence for the home page and search engines"),
+    Field("language", Language("en"), help="the language of the pages (default en)"),
     Field("theme", Slug("default"), help="a folder of themes/, or the built-in default"),
     Field("values", MapOf(Object(Value, [
-        Field("title", Text("Reliability"), required=True),
-        Field("description", Text("It works every day.")),
+        Field("title", Text("Reliability"), required=True, help="the value's name"),
+        Field("description", Text("It works every day."), help="one sentence"),
     ]), example={"reliability": {"title": "Reliability"}}), help="key -> title and description"),
-    Field("references", Object(References, [
+    Field("references", Object(References, [  # "talk to a peer"
         Field("request_url", Url(frozenset({"mailto", "https"}), "mailto:references@example.com"),
               help="a mailto: address or an https form where prospects ask to talk to a peer"),
     ])),
@@ -67,8 +67,8 @@ CONFIG_FIELDS: dict[str, Field] = {f.name: f for f in [
         Field("unsafe_html", Bool(), help="pass raw HTML in Markdown through (only for trusted authors)"),
     ])),
     Field("share", Object(ShareOptions, [
-        Field("utm_source", Text("outreach")),
-        Field("utm_medium", Text("email")),
+        Field("utm_source", Text("outreach"), help="tracking parameter of shared links"),
+        Field("utm_medium", Text("email"), help="tracking parameter of shared links"),
     ])),
 ]}
 

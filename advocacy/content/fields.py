@@ -158,7 +158,7 @@ class Url(FieldType):
     def __init__(self, schemes: frozenset[str] = LINK_SCHEMES, example: str = "https://www.example.com/"):
         self.schemes = schemes
         self.example = example
-        self.expects = "a full " + " or ".join(sorted(s + ":" for s in schemes)) + " URL"
+        self.expects = "a full URL (" + ", ".join(sorted(s + ":" for s in schemes)) + ")"
 
     def parse(self, value: Any, line: int, name: str) -> str:
         if not isinstance(value, str) or not is_absolute(value.strip(), self.schemes):
@@ -221,7 +221,7 @@ class Duration(Text):
 class ListOf(FieldType):
     def __init__(self, item: FieldType, example: list | None = None):
         self.item = item
-        self.expects = f"a list of {item.expects}"
+        self.expects = f"a list; each {item.expects}"
         self.example = example if example is not None else [item.example]
 
     def parse(self, value: Any, line: int, name: str) -> tuple:
@@ -254,7 +254,7 @@ class Object(FieldType):
     def __init__(self, record: type, fields: list[Field]):
         self.record = record
         self.fields = {f.name: f for f in fields}
-        self.expects = "keys " + ", ".join(self.fields)
+        self.expects = "indented keys: " + ", ".join(self.fields)
         self.example = {f.name: f.type.example for f in fields if f.required}
 
     def parse(self, value: Any, line: int, name: str) -> Any:
@@ -298,7 +298,7 @@ class MapOf(FieldType):
     def __init__(self, item: FieldType, example: dict):
         self.item = item
         self.example = example
-        self.expects = f"keys (lower-case words), each with {item.expects}"
+        self.expects = f"lower-case keys, each with {item.expects}"
 
     def parse(self, value: Any, line: int, name: str) -> dict:
         if not isinstance(value, LineMap):
