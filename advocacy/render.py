@@ -17,6 +17,7 @@ from markupsafe import Markup
 from advocacy.config import CONFIG_FILE
 from advocacy.content.records import Record
 from advocacy.errors import Problems
+from advocacy.images import image_size
 from advocacy.markup import MarkdownRenderer
 from advocacy.pages import Page, path_for, peer_request_url
 from advocacy.paths import relative
@@ -73,6 +74,7 @@ class Renderer:
         self.theme = theme
         self.markdown = MarkdownRenderer(site.config.base_path, site.config.markdown.unsafe_html)
         self._bodies: dict[int, Markup] = {}
+        self._image_sizes: dict[str, tuple[int, int] | None] = {}
         self._asset_versions = {
             path: hashlib.sha256(file.read_bytes()).hexdigest()[:10]
             for path, file in theme.static_files().items()
@@ -87,7 +89,7 @@ class Renderer:
         )
         self.env.globals.update(
             site=site, config=site.config, url=self.url, absolute_url=self.absolute_url,
-            asset=self.asset, body=self.body, video=parse_video_url,
+            asset=self.asset, body=self.body, video=parse_video_url, image_size=self.image_size,
             customer_of=site.customer_of, terms_of=site.terms_of, path_for=path_for,
             request_url=lambda customer, item=None: peer_request_url(site, customer, item),
         )
@@ -108,6 +110,12 @@ class Renderer:
         if path not in self._asset_versions:
             raise jinja2.TemplateRuntimeError(f"the theme has no static file '{name}'")
         return f"{self.url(path)}?v={self._asset_versions[path]}"
+
+    def image_size(self, site_path: str) -> tuple[int, int] | None:
+        """(width, height) of an image of static/, such as a logo, for its <img> tag."""
+        if site_path not in self._image_sizes:
+            self._image_sizes[site_path] = image_size(self.theme.root / "static" / site_path.lstrip("/"))
+        return self._image_sizes[site_path]
 
     def body(self, record: Record) -> Markup:
         """A record's Markdown body as safe HTML (rendered once per build)."""
