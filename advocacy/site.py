@@ -14,7 +14,9 @@ from advocacy.config import SiteConfig
 from advocacy.content.fields import COMPANY_SIZES
 from advocacy.content.load import Content
 from advocacy.content.schema import KINDS
-from advocacy.content.records import Collection, Customer, Record, Story, Tagged, Testimonial, Video
+from advocacy.content.records import (
+    Collection, Customer, Invalid, Record, Story, Tagged, Testimonial, Video,
+)
 from advocacy.errors import Problems, did_you_mean
 from advocacy.paths import inside
 from advocacy.slugs import slugify
@@ -128,6 +130,10 @@ def build_site(root: Path, config: SiteConfig, content: Content, problems: Probl
             resolved = _resolve(root, config, record, customers, problems)
             if resolved is not None:
                 tagged.append(resolved)
+    for invalid in content.invalid:  # files with field errors: their references too, in this run
+        if invalid.kind in ("stories", "testimonials", "videos"):
+            _references_ok(invalid, invalid.values.get("customer"), invalid.values.get("values", ()),
+                           config, customers, problems)
     _check_term_slugs(config, [*customers.values(), *tagged], problems)
 
     site = Site(config=config, build_date=build_date, include_drafts=include_drafts,
@@ -146,33 +152,40 @@ def build_site(root: Path, config: SiteConfig, content: Content, problems: Probl
     site.stories.sort(key=lambda s: (s.date, s.title), reverse=True)
     site.videos.sort(key=lambda v: (v.date, v.title), reverse=True)
     site.testimonials.sort(key=lambda t: (t.date or dt.date.min, t.slug), reverse=True)
-    _resolve_collections(site, content.by_kind["collections"], tagged, problems)
+    broken = {f"{i.kind}/{i.values.get('slug') or Path(i.path).stem}" for i in content.invalid}
+    _resolve_collections(site, content.by_kind["collections"], tagged, broken, problems)
     _build_taxonomies(site)
     return site
 
 
 def _resolve(root: Path, config: SiteConfig, item: Tagged, customers: dict[str, Customer],
              problems: Problems) -> Tagged | None:
-    customer = customers.get(item.customer)
+    if not _references_ok(item, item.customer, item.values, config, customers, problems):
+        return None
+    customer = customers[item.customer]
+    item = replace(item, industry=item.industry or customer.industry,
+                   company_size=item.company_size or customer.company_size,
+                   region=item.region or customer.region)
+    return _checked_files(root, item, problems)
+
+
+def _references_ok(item: Tagged | Invalid, customer: str | None, values: tuple[str, ...],
+                   config: SiteConfig, customers: dict[str, Customer], problems: Problems) -> bool:
+    """Check that the customer and the value keys an item names exist."""
     ok = True
-    if customer is None:
+    if customer is not None and customer not in customers:
         problems.error(item.path, item.line("customer"),
-                       f"unknown customer '{item.customer}'{did_you_mean(item.customer, customers)}: "
-                       f"add content/customers/{item.customer}.md or fix the slug")
+                       f"unknown customer '{customer}'{did_you_mean(customer, customers)}: "
+                       f"add content/customers/{customer}.md or fix the slug")
         ok = False
-    for index, key in enumerate(item.values):
+    for index, key in enumerate(values):
         if key not in config.values:
             known = ", ".join(config.values) or "none are defined yet"
             problems.error(item.path, item.line(f"values.{index}"),
                            f"unknown value '{key}'{did_you_mean(key, config.values)}: use a key of "
                            f"'values:' in advocacy.yaml ({known})")
             ok = False
-    if not ok:
-        return None
-    item = replace(item, industry=item.industry or customer.industry,
-                   company_size=item.company_size or customer.company_size,
-                   region=item.region or customer.region)
-    return _checked_files(root, item, problems)
+    return ok
 
 
 def _checked_files(root: Path, record: Record, problems: Problems) -> Record:
@@ -191,18 +204,20 @@ def _checked_files(root: Path, record: Record, problems: Problems) -> Record:
 
 
 def _resolve_collections(site: Site, collections: list[Collection], tagged: list[Tagged],
-                         problems: Problems) -> None:
+                         broken: set[str], problems: Problems) -> None:
+    """Collections list their published items; a name of no item is an error
+    (unless its file has errors of its own, already reported)."""
     everything = {f"{item.kind}/{item.slug}": item for item in tagged}
     shown = {id(item) for kind in ("stories", "testimonials", "videos") for item in site.published(kind)}
     for collection in collections:
         members = []
         for index, ref in enumerate(collection.items):
             item = everything.get(ref)
-            if item is None:
+            if item is None and ref not in broken:
                 problems.error(collection.path, collection.line(f"items.{index}"),
                                f"'{ref}' is not an item of this site{did_you_mean(ref, everything)}; "
                                "write stories/<slug>, testimonials/<slug> or videos/<slug>")
-            elif id(item) in shown and item not in members:
+            elif item is not None and id(item) in shown and item not in members:
                 members.append(item)
         site._collection_items[collection.slug] = members
         site.collections.append(collection)

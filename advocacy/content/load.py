@@ -7,7 +7,7 @@ from pathlib import Path
 
 from advocacy.content.fields import SLUG_RULE, FieldError, parse_fields
 from advocacy.content.frontmatter import FrontMatterError, LineList, LineMap, split
-from advocacy.content.records import Record
+from advocacy.content.records import Invalid, Record
 from advocacy.content.schema import KINDS, Kind
 from advocacy.errors import Problems, did_you_mean
 from advocacy.paths import OUTSIDE_ROOT, inside, relative
@@ -19,6 +19,7 @@ class Content:
     """Every record that loaded, by kind (folder name), in file-name order."""
 
     by_kind: dict[str, list[Record]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    invalid: list[Invalid] = field(default_factory=list)
 
 
 def load_content(root: Path, problems: Problems) -> Content:
@@ -54,6 +55,9 @@ def load_content(root: Path, problems: Problems) -> Content:
                 problems.error(rel, 1, f"cannot read this file: {exc.strerror or exc}")
                 continue
             record = load_file(raw, rel, kind, problems)
+            if isinstance(record, Invalid):
+                content.invalid.append(record)
+                continue
             if record is None:
                 continue
             if record.slug in seen:
@@ -66,8 +70,9 @@ def load_content(root: Path, problems: Problems) -> Content:
     return content
 
 
-def load_file(raw: bytes, rel: str, kind: Kind, problems: Problems) -> Record | None:
-    """One file's bytes -> a record of `kind`, or None with its problems reported."""
+def load_file(raw: bytes, rel: str, kind: Kind, problems: Problems) -> Record | Invalid | None:
+    """One file's bytes -> a record of `kind`; with its problems reported, the
+    valid part of a file with field errors, or None if it could not be read."""
     try:
         document = split(raw)
     except FrontMatterError as exc:
@@ -87,7 +92,7 @@ def load_file(raw: bytes, rel: str, kind: Kind, problems: Problems) -> Record | 
                            f"rename it to '{_suggest_slug(stem)}.md' (lower-case letters, "
                            "digits and dashes), or set 'slug:'")
     if errors or slug is None:
-        return None
+        return Invalid(kind.folder, rel, values, _lines(document.data))
     return kind.record(kind=kind.folder, slug=slug, path=rel, body=document.body,
                        body_line=document.body_line, lines=_lines(document.data), **values)
 

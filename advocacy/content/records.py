@@ -45,7 +45,26 @@ class Record:
 
     def line(self, key: str) -> int:
         """The file line where `key` (or "key.N", the N-th item) was written."""
-        return self.lines.get(key) or self.lines.get(key.split(".")[0]) or 1
+        return line_of(self.lines, key)
+
+
+def line_of(lines: Mapping[str, int], key: str) -> int:
+    """The line of "key" or "key.N" in a file's line map; 1 if it was not written."""
+    return lines.get(key) or lines.get(key.split(".")[0]) or 1
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """The valid fields of a file that had errors, so that its references are
+    still checked in the same run."""
+
+    kind: str
+    path: str
+    values: Mapping[str, object]
+    lines: Mapping[str, int]
+
+    def line(self, key: str) -> int:
+        return line_of(self.lines, key)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
