@@ -125,11 +125,14 @@ def build_site(root: Path, config: SiteConfig, content: Content, problems: Probl
     """Join the records into a Site; every broken reference becomes a problem."""
     customers = {c.slug: _checked_files(root, c, problems) for c in content.by_kind["customers"]}
     tagged: list[Tagged] = []
+    broken = {f"{i.kind}/{i.values.get('slug') or Path(i.path).stem}" for i in content.invalid}
     for kind in ("stories", "testimonials", "videos"):
         for record in content.by_kind[kind]:
             resolved = _resolve(root, config, record, customers, problems)
             if resolved is not None:
                 tagged.append(resolved)
+            else:  # its error is reported; a collection naming it needs no second one
+                broken.add(f"{kind}/{record.slug}")
     for invalid in content.invalid:  # files with field errors: their references too, in this run
         if invalid.kind in ("stories", "testimonials", "videos"):
             _references_ok(invalid, invalid.values.get("customer"), invalid.values.get("values", ()),
@@ -152,7 +155,6 @@ def build_site(root: Path, config: SiteConfig, content: Content, problems: Probl
     site.stories.sort(key=lambda s: (s.date, s.title), reverse=True)
     site.videos.sort(key=lambda v: (v.date, v.title), reverse=True)
     site.testimonials.sort(key=lambda t: (t.date or dt.date.min, t.slug), reverse=True)
-    broken = {f"{i.kind}/{i.values.get('slug') or Path(i.path).stem}" for i in content.invalid}
     _resolve_collections(site, content.by_kind["collections"], tagged, broken, problems)
     _build_taxonomies(site)
     return site
