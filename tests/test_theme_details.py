@@ -1,4 +1,10 @@
-"""Details of the built-in theme that a prospect notices: images that do not jump, landmarks."""
+"""Details of the built-in theme that a prospect notices: images that do not jump, landmarks, contrast."""
+
+import re
+
+import pytest
+
+from tests.conftest import REPO
 
 LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"></svg>'
 
@@ -32,3 +38,38 @@ def test_a_collection_naming_an_item_with_a_broken_reference_gets_no_second_erro
     errors = [line for line in result.stderr.splitlines() if line.startswith("content/")]
     assert errors == ["content/stories/orphan.md:4: unknown customer 'nobody': add content/customers/nobody.md "
                       "or fix the slug"]
+
+
+# Text/background pairs of the theme's colour tokens that carry text (WCAG AA: 4.5:1).
+TEXT_PAIRS = [("text", "bg"), ("muted", "bg"), ("muted", "alt"), ("muted", "surface"), ("muted", "soft"),
+              ("accent", "bg"), ("accent", "soft"), ("accent", "alt"), ("on-accent", "accent"),
+              ("on-accent", "accent-2"), ("band-text", "band"), ("band-muted", "band"),
+              ("band-accent", "band"), ("star", "surface"), ("warn", "warn-bg")]
+
+
+def _tokens(css: str) -> dict[str, str]:
+    found = re.findall(r"--([a-z0-9-]+):\s*#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", css)
+    return {name: "#" + (hex_ if len(hex_) == 6 else "".join(c * 2 for c in hex_)) for name, hex_ in found}
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_theme_colours_meet_aa_contrast(scheme):
+    css = (REPO / "themes" / "default" / "static" / "site.css").read_text(encoding="utf-8")
+    light_part, dark_part = css.split("@media (prefers-color-scheme: dark)", 1)
+    tokens = _tokens(light_part)
+    if scheme == "dark":
+        tokens |= _tokens(dark_part.split("}\n}", 1)[0])
+    low = {f"{fg} on {bg}": round(_contrast(tokens[fg], tokens[bg]), 2) for fg, bg in TEXT_PAIRS
+           if _contrast(tokens[fg], tokens[bg]) < 4.5}
+    assert low == {}
