@@ -1,0 +1,136 @@
+"""The sample site that ships with the repository, built and looked at as a prospect would."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from advocacy.cli import main
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, _QuietHandler
+
+# One page of each kind, as a prospect would reach them.
+PAGE_KINDS = ["", "stories/", "testimonials/", "videos/", "customers/", "collections/", "industries/",
+              "values/", "products/", "regions/", "sizes/", "use-cases/", "404.html"]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The repository's sample site copied, built with a served base URL; yields (output, base URL)."""
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copy(REPO / "advocacy.yaml", root)
+    for folder in ("content", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    output = root / "output"
+    output.mkdir()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(output)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    result = CliRunner().invoke(main, ["build", "--site", str(root), "--base-url", base])
+    assert result.exit_code == 0, result.output
+    yield output, base
+    server.shutdown()
+    server.server_close()
+
+
+def _one_of_each(output: Path) -> list[str]:
+    """PAGE_KINDS plus the first page of each detail kind present in the build."""
+    paths = list(PAGE_KINDS)
+    for section in ("stories", "videos", "customers", "collections", "industries", "values"):
+        details = sorted(p.parent.name for p in (output / section).glob("*/index.html"))
+        if details:
+            paths.append(f"{section}/{details[0]}/")
+    return paths
+
+
+def test_sample_site_checks_clean():
+    result = CliRunner().invoke(main, ["check", "--site", str(REPO)])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+
+
+def test_sample_site_has_what_the_readme_promises(sample):
+    output, _ = sample
+    count = lambda section: len(list((output / section).glob("*/index.html")))  # noqa: E731
+    industries = count("industries")
+    assert (count("stories"), count("videos"), count("customers")) >= (6, 3, 4)
+    assert industries >= 3
+    assert (output / "collections").is_dir() and count("collections") >= 1
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _open(context, url: str):
+    """A page at url; requests to other hosts are answered locally and recorded, never sent."""
+    page = context.new_page()
+    page.offsite = []
+    page.errors = []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+
+    def route(request_route):
+        if urlsplit(request_route.request.url).hostname == "127.0.0.1":
+            request_route.continue_()
+        else:
+            page.offsite.append(request_route.request.url)
+            request_route.fulfill(status=204, body="")
+
+    page.route("**/*", route)
+    page.goto(url, wait_until="load")
+    return page
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_kind_of_page_fits_a_320px_phone_and_asks_nothing_of_other_hosts(chromium, sample, scheme):
+    output, base = sample
+    context = chromium.new_context(viewport={"width": 320, "height": 640}, color_scheme=scheme)
+    page = _open(context, base)
+    too_wide = {}
+    for path in _one_of_each(output):
+        page.goto(base + path, wait_until="load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[path] = width
+    assert too_wide == {}
+    assert page.offsite == []
+    assert page.errors == []
+    context.close()
+
+
+def test_skip_link_is_the_first_stop_and_lands_on_the_main_content(chromium, sample):
+    _, base = sample
+    context = chromium.new_context()
+    page = _open(context, base + "stories/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+    assert page.evaluate("getComputedStyle(document.activeElement).transform") == "none"  # visible once focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    assert page.evaluate("document.querySelector(':target').tagName") == "MAIN"
+    context.close()
+
+
+def test_focus_is_visible_on_links(chromium, sample):
+    _, base = sample
+    context = chromium.new_context()
+    page = _open(context, base)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", ""), outline
+    context.close()
