@@ -183,6 +183,8 @@ def test_wrong_type_inside_a_list_points_at_the_item(site):
      "'duration' should be a duration like 04:30 or 1:02:30 (got 'four minutes')"),
     ("content/testimonials/t.md", TESTIMONIAL, "source: G2\n",
      "'source' should be indented keys: name, url on indented lines below it (got text)"),
+    ("content/collections/c.md", COLLECTION.replace("items:\n  - stories/acme-onboarding\n", ""),
+     "items: {stories: acme-onboarding}\n", "'items' should be a list (got a set of 'key: value' lines)"),
     ("content/collections/c.md", COLLECTION, "title: [a]\n", None),
 ])
 def test_wrong_types_in_other_kinds(site, file, text, extra, message):
@@ -397,6 +399,21 @@ def test_collection_item_whose_file_has_errors_is_reported_once(site):
         "content/stories/acme-onboarding.md:5: 'date' should be a date written YYYY-MM-DD, "
         "e.g. 2025-03-14 (got '2025-3-14')"
     ]
+
+
+def test_collection_item_with_an_unknown_customer_is_reported_once(site):
+    site.write("content/stories/acme-onboarding.md", STORY.replace("customer: acme", "customer: acmee"))
+    site.write("content/collections/pack.md", COLLECTION)
+    assert check_errors(site) == [
+        "content/stories/acme-onboarding.md:4: unknown customer 'acmee' (did you mean 'acme'?): "
+        "add content/customers/acmee.md or fix the slug"
+    ]
+
+
+def test_collection_may_name_a_draft(site):
+    site.write("content/stories/acme-onboarding.md", story("status: draft\n"))
+    site.write("content/collections/pack.md", COLLECTION)
+    check_ok(site)
 
 
 def test_collection_of_every_kind(site):
