@@ -38,7 +38,7 @@ def _reports_errors(command):
         except ContentError as exc:
             _print_problems(exc.problems.items)
             count = len(exc.problems.errors)
-            click.echo(f"{count} error{'s' if count != 1 else ''}; nothing was written.", err=True)
+            click.echo(f"{plural(count, 'error')}; nothing was written.", err=True)
             sys.exit(EXIT_CONTENT)
         except OSError as exc:  # a disk full or a folder we may not write: no traceback
             where = f" ({exc.filename})" if exc.filename else ""
@@ -50,6 +50,22 @@ def _reports_errors(command):
 def _print_problems(problems: list[Problem]) -> None:
     for problem in sorted(problems, key=lambda p: (p.path, p.line, p.is_warning)):
         click.echo(str(problem), err=True)
+
+
+def _checked_base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from urllib.parse import urlsplit
+
+    from advocacy.urls import WEB_SCHEMES, is_absolute
+
+    if value is not None and (not is_absolute(value, WEB_SCHEMES) or urlsplit(value)[3:] != ("", "")):
+        raise click.BadParameter(f"'{value}' is not an absolute http(s) URL without ?query or #fragment, "
+                                 "such as https://customers.example.com/")
+    return value
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 story', '2 stories': a count with its noun."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,7 +84,7 @@ def main() -> None:
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the site.  [default: output/ in the site folder]")
 @click.option("--drafts", is_flag=True, help="Include items with status: draft.")
-@click.option("--base-url", metavar="URL", default=None,
+@click.option("--base-url", metavar="URL", default=None, callback=_checked_base_url,
               help="Publish under this URL instead of base_url from advocacy.yaml.")
 @_reports_errors
 def build(site_dir: Path, output: Path | None, drafts: bool, base_url: str | None) -> None:
@@ -82,14 +98,14 @@ def build(site_dir: Path, output: Path | None, drafts: bool, base_url: str | Non
     result = run_build(root, output if output is not None else root / "output", drafts=drafts, base_url=base_url)
     _print_problems(result.problems.warnings)
     counts = result.page_counts
-    summary = ", ".join(f"{counts[name]} {label}" for name, label in (
-        ("story", "stories"), ("video", "videos"), ("customer", "customers"),
-        ("collection", "collections"), ("term", "topic pages"), ("redirect", "redirects"),
+    summary = ", ".join(plural(counts[name], noun, nouns) for name, noun, nouns in (
+        ("story", "story", "stories"), ("video", "video", None), ("customer", "customer", None),
+        ("collection", "collection", None), ("term", "topic page", None), ("redirect", "redirect", None),
     ) if counts[name])
     withheld = len(result.site.withheld)
-    click.echo(f"Built {len(result.pages)} pages ({summary}) in {result.seconds:.2f}s"
+    click.echo(f"Built {plural(len(result.pages), 'page')} ({summary}) in {result.seconds:.2f}s"
                + (f"; {withheld} withheld (consent expired)" if withheld else "")
-               + (f"; {len(result.site.drafts)} drafts left out" if result.site.drafts else "")
+               + (f"; {plural(len(result.site.drafts), 'draft')} left out" if result.site.drafts else "")
                + f" -> {result.output}")
 
 
@@ -112,5 +128,6 @@ def check(site_dir: Path, drafts: bool) -> None:
         raise ContentError(problems)
     _print_problems(problems.warnings)
     items = len(site.stories) + len(site.testimonials) + len(site.videos)
-    click.echo(f"No errors: {items} published items, {len(site.customers)} customers"
-               + (f", {len(problems.warnings)} warnings" if problems.warnings else "") + ".")
+    click.echo(f"No errors: {plural(items, 'published item')}, {plural(len(site.customers), 'customer')}"
+               + (f", {plural(len(site.collections), 'collection')}" if site.collections else "")
+               + (f", {plural(len(problems.warnings), 'warning')}" if problems.warnings else "") + ".")

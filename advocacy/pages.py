@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from advocacy.content.records import Customer, Record, Tagged
 from advocacy.content.schema import KINDS
@@ -50,13 +50,20 @@ def peer_request_url(site: Site, customer: Customer, item: Record | None = None)
         subject = f"Talk to {customer.name}" + (f" about \"{title}\"" if title else "")
         body = (f"I would like to talk to someone at {customer.name}"
                 + (f" about \"{title}\" ({site.config.absolute(path_for(item))})" if title else "") + ".")
-        separator = "&" if "?" in request_url else "?"
-        return request_url + separator + urlencode({"subject": subject, "body": body}, quote_via=quote)
+        return _with_query(request_url, {"subject": subject, "body": body})
     params = {"customer": customer.slug}
     if item is not None and item is not customer:
         params[KINDS[item.kind].singular] = item.slug
-    separator = "&" if "?" in request_url else "?"
-    return request_url + separator + urlencode(params)
+    return _with_query(request_url, params)
+
+
+def _with_query(url: str, params: dict[str, str]) -> str:
+    """url with params in its query: they replace the same names already there, others stay,
+    and a #fragment stays at the end."""
+    parts = urlsplit(url)
+    kept = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name not in params]
+    query = urlencode([*kept, *params.items()], quote_via=quote)
+    return urlunsplit(parts._replace(query=query))
 
 
 def plan_pages(site: Site, problems: Problems) -> list[Page]:

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from advocacy.cli import main
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, _QuietHandler
+from tests.conftest import REPO, _QuietHandler
 
 # One page of each kind, as a prospect would reach them.
 PAGE_KINDS = ["", "stories/", "testimonials/", "videos/", "customers/", "collections/", "industries/",
@@ -64,17 +64,6 @@ def test_sample_site_has_what_the_readme_promises(sample):
     assert (output / "collections").is_dir() and count("collections") >= 1
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def _open(context, url: str):
     """A page at url; requests to other hosts are answered locally and recorded, never sent."""
     page = context.new_page()
@@ -96,9 +85,9 @@ def _open(context, url: str):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_kind_of_page_fits_a_320px_phone_and_asks_nothing_of_other_hosts(chromium, sample, scheme):
+def test_every_kind_of_page_fits_a_320px_phone_and_asks_nothing_of_other_hosts(browser, sample, scheme):
     output, base = sample
-    context = chromium.new_context(viewport={"width": 320, "height": 640}, color_scheme=scheme)
+    context = browser.new_context(viewport={"width": 320, "height": 640}, color_scheme=scheme)
     page = _open(context, base)
     too_wide = {}
     for path in _one_of_each(output):
@@ -112,9 +101,9 @@ def test_every_kind_of_page_fits_a_320px_phone_and_asks_nothing_of_other_hosts(c
     context.close()
 
 
-def test_skip_link_is_the_first_stop_and_lands_on_the_main_content(chromium, sample):
+def test_skip_link_is_the_first_stop_and_lands_on_the_main_content(browser, sample):
     _, base = sample
-    context = chromium.new_context()
+    context = browser.new_context()
     page = _open(context, base + "stories/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
@@ -125,9 +114,9 @@ def test_skip_link_is_the_first_stop_and_lands_on_the_main_content(chromium, sam
     context.close()
 
 
-def test_focus_is_visible_on_links(chromium, sample):
+def test_focus_is_visible_on_links(browser, sample):
     _, base = sample
-    context = chromium.new_context()
+    context = browser.new_context()
     page = _open(context, base)
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -12,6 +13,7 @@ from advocacy.errors import Problem, Problems, did_you_mean
 from advocacy.slugs import slugify
 from advocacy.urls import LINK_SCHEMES, WEB_SCHEMES, is_absolute, is_allowed_link, scheme_of
 from advocacy.video import parse_video_url
+from tests.conftest import BASE_CONFIG
 
 # -- slugify -------------------------------------------------------------------
 
@@ -387,3 +389,25 @@ def test_split_refuses(raw, line, message):
 def test_vimeo_channel_page_is_a_vimeo_video():
     link = parse_video_url("https://vimeo.com/channels/staffpicks/76979871")
     assert link is not None and (link.provider, link.video_id) == ("Vimeo", "76979871")
+
+
+# --- the talk-to-a-peer link keeps what request_url already holds -----------------------------
+
+def _peer_link(site, request_url: str) -> str:
+    site.write("advocacy.yaml", BASE_CONFIG.replace("mailto:refs@example.com", request_url))
+    assert site.run("build").exit_code == 0
+    return site.page("stories/acme-onboarding/").select_one(".cta a.button")["href"]
+
+
+def test_a_mailto_request_url_with_a_subject_gets_one_subject_not_two(site):
+    link = urlsplit(_peer_link(site, "mailto:refs@example.com?subject=Hello&cc=lead@example.com"))
+    params = parse_qs(link.query)
+    assert link.path == "refs@example.com"
+    assert params["subject"] == ['Talk to Acme Logistics about "How Acme cut onboarding"']
+    assert params["cc"] == ["lead@example.com"]
+
+
+def test_a_form_request_url_keeps_its_fragment_at_the_end(site):
+    link = urlsplit(_peer_link(site, "https://forms.example.com/peers?src=site#form"))
+    assert link.fragment == "form"
+    assert parse_qs(link.query) == {"src": ["site"], "customer": ["acme"], "story": ["acme-onboarding"]}
