@@ -6,8 +6,11 @@ and the sitemap with ElementTree), never by looking for a word in the bytes.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
@@ -313,8 +316,8 @@ def test_build_summary_counts_the_pages(tmp_path):
     result = build_ok(folder)
     summary = result.stdout.strip().splitlines()[-1]
     assert summary.startswith("Built ")
-    assert "2 stories" in summary and "1 videos" in summary and "2 customers" in summary
-    assert "1 collections" in summary and "3 redirects" in summary
+    counts = {noun: int(n) for n, noun in re.findall(r"(\d+) (stor|video|customer|collection|redirect)", summary)}
+    assert counts == {"stor": 2, "video": 1, "customer": 2, "collection": 1, "redirect": 3}, summary
 
 
 def test_story_page_shows_title_customer_metrics_quote_and_terms(built):
@@ -485,11 +488,12 @@ def test_home_page(built):
 
 # ---------------------------------------------------------------- links
 
-@pytest.mark.parametrize("how", ["root", "subpath in advocacy.yaml", "subpath with --base-url"])
+@pytest.mark.parametrize("how", ["root", "subpath in advocacy.yaml", "subpath with --base-url",
+                                 "subpath without its last slash"])
 def test_every_internal_link_resolves(tmp_path, how):
     base_url = ROOT_URL if how == "root" else SUB_URL
-    folder = write_rich_site(SiteFolder(tmp_path / "site"),
-                             base_url=SUB_URL if how == "subpath in advocacy.yaml" else ROOT_URL)
+    configured = {"subpath in advocacy.yaml": SUB_URL, "subpath without its last slash": SUB_URL.rstrip("/")}
+    folder = write_rich_site(SiteFolder(tmp_path / "site"), base_url=configured.get(how, ROOT_URL))
     build_ok(folder, *(["--base-url", SUB_URL] if how == "subpath with --base-url" else []))
     files = html_files(folder.output)
     assert len(files) > 30
@@ -616,7 +620,25 @@ def test_alias_is_a_redirect_page(tmp_path, base_url, alias, target):
     assert soup.find("link", rel="canonical")["href"] == base_url + target
     assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     assert soup.body.find("a")["href"] == base_path + target
-    assert (folder.output / target / "index.html").is_file()
+    path, _, fragment = target.partition("#")
+    assert (folder.output / path / "index.html").is_file()
+    if fragment:
+        assert folder.page(path).find(id=fragment) is not None
+
+
+@pytest.mark.xfail(strict=True, reason="bug: an alias on a testimonial fails the build with a template error: "
+                   "redirect.html:5 reads item.name, which testimonials do not have "
+                   "(themes/default/templates/redirect.html:5)")
+def test_testimonial_alias_redirects_to_its_anchor(tmp_path):
+    folder = write_rich_site(SiteFolder(tmp_path / "site"))
+    folder.write("content/testimonials/acme-ana.md",
+                 FILES["content/testimonials/acme-ana.md"].replace("values: [reliability]",
+                                                                  "values: [reliability]\n        aliases: [/reviews/ana/]"))
+    build_ok(folder)
+    soup = folder.page("reviews/ana/")
+    assert soup.find("link", rel="canonical")["href"] == "https://example.com/testimonials/#acme-ana"
+    assert soup.body.find("a")["href"] == "/testimonials/#acme-ana"
+    assert broken_links(folder.output, ROOT_URL) == []
 
 
 # ---------------------------------------------------------------- talk to a peer
@@ -730,6 +752,39 @@ def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
     assert snapshot == second.snapshot()
     build_ok(first)  # and a rebuild in place
     assert first.snapshot() == snapshot
+
+
+def test_builds_in_two_processes_are_byte_identical(tmp_path):
+    """Separate processes with different hash seeds: no set or dict order leaks into the output."""
+    snapshots = []
+    for seed in ("1", "2"):
+        folder = write_rich_site(SiteFolder(tmp_path / seed / "site"))
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-m", "advocacy", "build", "--site", str(folder.root)],
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        snapshots.append(folder.snapshot())
+    assert snapshots[0] == snapshots[1]
+
+
+@pytest.mark.xfail(strict=True, reason="bug: `advocacy check` does not validate links in Markdown bodies: a link "
+                   "to a page or an image that does not exist passes silently, though DESIGN.md says check "
+                   "validates all content and links (advocacy/markup.py _SafeLinks, advocacy/build.py)")
+def test_check_reports_a_body_link_to_no_page(site):
+    site.write("content/stories/acme-onboarding.md", """\
+        ---
+        title: T
+        summary: S
+        customer: acme
+        date: 2025-03-14
+        ---
+        See [the other story](/stories/no-such-story/) and ![a chart](/images/missing.png).
+        """)
+    result = site.run("check")
+    problems = [line for line in result.stderr.splitlines()
+                if line.startswith("content/stories/acme-onboarding.md:")]
+    assert any("no-such-story" in line for line in problems), result.output
+    assert any("missing.png" in line for line in problems), result.output
 
 
 # ---------------------------------------------------------------- theme and static files
