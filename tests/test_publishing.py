@@ -388,3 +388,16 @@ def test_acceptable_output_folders(tmp_path, state):
     assert (out / "stories/acme-onboarding/index.html").is_file()
     assert not (out / "leftover.txt").exists()
     assert (folder.root / "content/stories/acme-onboarding.md").is_file()
+
+
+def test_the_output_is_readable_by_a_web_server(site):
+    old = os.umask(0o022)
+    try:
+        build(site)
+        build(site)  # the swap too
+    finally:
+        os.umask(old)
+    for path in [site.output, *site.output.rglob("*")]:
+        mode = path.stat().st_mode
+        wanted = 0o005 if path.is_dir() else 0o004
+        assert mode & wanted == wanted, f"{path.relative_to(site.root)} is {oct(mode & 0o777)}"
