@@ -594,3 +594,17 @@ def test_output_elsewhere_writes_only_there(tmp_path):
     assert all(p == "public" or p.startswith("public/www") for p in new), sorted(new)
     assert {k: v for k, v in after.items() if k in before} == before
     assert (tmp_path / "public/www/stories/acme-onboarding/index.html").is_file()
+
+
+def test_hostile_base_url_path_stays_inside_attributes(tmp_path):
+    folder = write_rich_site(SiteFolder(tmp_path / "site"))
+    base_url = "https://example.com/x'\"><script>alert(1)</script>/"
+    result = folder.run("build", "--base-url", base_url)
+    if result.exit_code != 0:  # refusing such a URL is as good as escaping it
+        assert result.exit_code in (1, 2) and not folder.output.exists()
+        return
+    assert unsafe_markup(folder.output, "/x'\"><script>alert(1)</script>/") == []
+    story = folder.page("stories/acme-onboarding/")
+    assert story.find("link", rel="canonical")["href"] == base_url + "stories/acme-onboarding/"
+    ET.parse(folder.output / "feed.xml")
+    ET.parse(folder.output / "sitemap.xml")
