@@ -124,11 +124,13 @@ def build_site(root: Path, config: SiteConfig, content: Content, problems: Probl
                build_date: dt.date, include_drafts: bool) -> Site:
     """Join the records into a Site; every broken reference becomes a problem."""
     customers = {c.slug: _checked_files(root, c, problems) for c in content.by_kind["customers"]}
+    # Customers whose files have errors: items naming them are left out without a second error.
+    broken_customers = {_slug_of(i) for i in content.invalid if i.kind == "customers"}
     tagged: list[Tagged] = []
-    broken = {f"{i.kind}/{i.values.get('slug') or Path(i.path).stem}" for i in content.invalid}
+    broken = {f"{i.kind}/{_slug_of(i)}" for i in content.invalid}
     for kind in ("stories", "testimonials", "videos"):
         for record in content.by_kind[kind]:
-            resolved = _resolve(root, config, record, customers, problems)
+            resolved = _resolve(root, config, record, customers, broken_customers, problems)
             if resolved is not None:
                 tagged.append(resolved)
             else:  # its error is reported; a collection naming it needs no second one
@@ -136,8 +138,11 @@ def build_site(root: Path, config: SiteConfig, content: Content, problems: Probl
     for invalid in content.invalid:  # files with field errors: their references too, in this run
         if invalid.kind in ("stories", "testimonials", "videos"):
             _references_ok(invalid, invalid.values.get("customer"), invalid.values.get("values", ()),
-                           config, customers, problems)
-    _check_term_slugs(config, [*customers.values(), *tagged], problems)
+                           config, customers, broken_customers, problems)
+    # Names as written in the files (not those taken from the customer), so each is reported once.
+    own_names = [record for kind in ("customers", "stories", "testimonials", "videos")
+                 for record in content.by_kind[kind]]
+    _check_term_slugs(config, own_names, problems)
 
     site = Site(config=config, build_date=build_date, include_drafts=include_drafts,
                 customers=customers, stories=[], testimonials=[], videos=[], collections=[])
@@ -160,9 +165,13 @@ def build_site(root: Path, config: SiteConfig, content: Content, problems: Probl
     return site
 
 
+def _slug_of(invalid: Invalid) -> str:
+    return str(invalid.values.get("slug") or Path(invalid.path).stem)
+
+
 def _resolve(root: Path, config: SiteConfig, item: Tagged, customers: dict[str, Customer],
-             problems: Problems) -> Tagged | None:
-    if not _references_ok(item, item.customer, item.values, config, customers, problems):
+             broken_customers: set[str], problems: Problems) -> Tagged | None:
+    if not _references_ok(item, item.customer, item.values, config, customers, broken_customers, problems):
         return None
     customer = customers[item.customer]
     item = replace(item, industry=item.industry or customer.industry,
@@ -172,10 +181,12 @@ def _resolve(root: Path, config: SiteConfig, item: Tagged, customers: dict[str, 
 
 
 def _references_ok(item: Tagged | Invalid, customer: str | None, values: tuple[str, ...],
-                   config: SiteConfig, customers: dict[str, Customer], problems: Problems) -> bool:
-    """Check that the customer and the value keys an item names exist."""
-    ok = True
-    if customer is not None and customer not in customers:
+                   config: SiteConfig, customers: dict[str, Customer], broken_customers: set[str],
+                   problems: Problems) -> bool:
+    """Check that the customer and the value keys an item names exist (a customer
+    whose own file has errors exists, but the item cannot be built yet)."""
+    ok = customer not in broken_customers
+    if customer is not None and customer not in customers and customer not in broken_customers:
         problems.error(item.path, item.line("customer"),
                        f"unknown customer '{customer}'{did_you_mean(customer, customers)}: "
                        f"add content/customers/{customer}.md or fix the slug")

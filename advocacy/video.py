@@ -52,7 +52,9 @@ def parse_video_url(url: str) -> VideoLink | None:
             video_id = match.group(1)
             return VideoLink("YouTube", video_id, f"https://www.youtube.com/watch?v={video_id}")
     elif host in ("vimeo.com", "player.vimeo.com"):
-        match = re.fullmatch(r"/(?:video/)?(\d+)(?:/[0-9a-f]+)?/?", path)
+        # vimeo.com/ID[/HASH], player.vimeo.com/video/ID, and the address-bar forms
+        # vimeo.com/channels/NAME/ID and vimeo.com/groups/NAME/videos/ID
+        match = re.fullmatch(r"/(?:video/|channels/[\w-]+/|groups/[\w-]+/videos/)?(\d+)(?:/[0-9a-f]+)?/?", path)
         if match:
             return VideoLink("Vimeo", match.group(1), f"https://vimeo.com/{match.group(1)}")
     elif host == "fast.wistia.net" or host.endswith((".wistia.com", ".wistia.net", ".wi.st")):

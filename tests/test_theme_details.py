@@ -21,6 +21,15 @@ def test_logos_and_story_images_carry_their_size(site):
     assert logos and all((img["width"], img["height"]) == ("120", "40") for img in logos)
     story_image = page.select_one("img.story-image")
     assert (story_image["width"], story_image["height"]) == ("800", "450")
+    assert story_image["alt"] == ""  # no image_alt: decorative
+
+
+def test_a_story_image_carries_its_alt_text(site):
+    site.write("static/images/chart.svg", LOGO_SVG)
+    site.write("content/stories/acme-onboarding.md", "---\ntitle: T\nsummary: S\ncustomer: acme\n"
+               "date: 2025-01-02\nimage: /images/chart.svg\nimage_alt: Waste fell by half <in 2024>\n---\n")
+    assert site.run("build").exit_code == 0
+    assert site.page("stories/acme-onboarding/").select_one("img.story-image")["alt"] == "Waste fell by half <in 2024>"
 
 
 def test_talk_to_a_peer_is_not_an_aside_inside_an_aside(site):

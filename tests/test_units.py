@@ -384,10 +384,10 @@ def test_split_refuses(raw, line, message):
     assert (info.value.line, info.value.message) == (line, message)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Vimeo video pages under /channels/<name>/<id> (copied from the "
-                   "address bar) are refused as 'not a Vimeo URL'")
 def test_vimeo_channel_page_is_a_vimeo_video():
     link = parse_video_url("https://vimeo.com/channels/staffpicks/76979871")
+    assert link is not None and (link.provider, link.video_id) == ("Vimeo", "76979871")
+    link = parse_video_url("https://vimeo.com/groups/motion/videos/76979871")
     assert link is not None and (link.provider, link.video_id) == ("Vimeo", "76979871")
 
 

@@ -46,8 +46,7 @@ def story(extra: str = "", **replace: str) -> str:
     return text
 
 
-# A second customer with no stories: its own errors stay its own (see the xfail
-# test_customer_with_an_error_is_not_called_unknown for why not acme).
+# A second customer with no stories: its own errors stay its own.
 GLOBEX = CUSTOMER.replace("Acme Logistics", "Globex")
 
 TESTIMONIAL = """\
@@ -416,9 +415,6 @@ def test_collection_may_name_a_draft(site):
     check_ok(site)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a collection naming a file with a YAML syntax error also says "
-                   "'not an item of this site' (load.py load_file returns None, not Invalid, so site.py's "
-                   "'broken' set misses it)")
 def test_collection_item_whose_file_is_unreadable_is_reported_once(site):
     site.write("content/stories/acme-onboarding.md", story("industry: Logistics: EU\n"))
     site.write("content/collections/pack.md", COLLECTION)
@@ -448,8 +444,6 @@ def test_references_of_a_file_with_field_errors_are_checked_too(site):
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a customer file with a field error also makes every story of that "
-                   "customer say 'unknown customer ... add content/customers/acme.md', though the file exists")
 def test_customer_with_an_error_is_not_called_unknown(site):
     site.write("content/customers/acme.md", CUSTOMER.replace("reference: true", "reference: maybe"))
     assert check_errors(site) == [
@@ -581,8 +575,6 @@ def test_yaml_bad_indentation_with_its_file_line(site):
     assert errors[0].startswith("content/stories/acme-onboarding.md:8: invalid YAML: ")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an unclosed quote is reported at the end of the front matter, "
-                   "not at the line that opens the quote (frontmatter.py prefers problem_mark to context_mark)")
 def test_unclosed_quote_points_at_its_line(site):
     site.write("content/stories/acme-onboarding.md",
                "---\ntitle: \"How Acme cut onboarding\nsummary: x\ncustomer: acme\ndate: 2025-03-14\n---\nBody\n")
@@ -591,8 +583,6 @@ def test_unclosed_quote_points_at_its_line(site):
     assert errors[0].startswith("content/stories/acme-onboarding.md:2: invalid YAML: ")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the 'indent with spaces, not tabs' hint never shows with the C YAML "
-                   "parser, whose message is 'found character that cannot start any token' (frontmatter.py _yaml_hint)")
 def test_tab_indentation_gets_a_hint(site):
     site.write("content/stories/acme-onboarding.md", story("products:\n\t- Dispatch\n"))
     errors = check_errors(site)
@@ -699,8 +689,6 @@ def test_yaml_1_1_traps(site):
     assert "1:30" in (site.output / "videos/v/index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a plain number such as 'value: 1.50' in a metric is read as a "
-                   "float and shown as '1.5' (frontmatter.py float resolver, fields.py Text.parse str())")
 def test_metric_value_keeps_its_digits(site):
     site.write("content/stories/acme-onboarding.md", story("metrics:\n  - value: 1.50\n    label: dollars saved\n"))
     loaded, problems = load_site(site.root, build_date=dt.date(2025, 6, 1))
@@ -889,8 +877,6 @@ def test_term_without_latin_letters(site):
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a customer's bad industry is reported again on each of its stories, "
-                   "at line 1 of a file that does not mention it (site.py _check_term_slugs runs on inherited values)")
 def test_bad_customer_term_is_reported_once_not_on_each_story(site):
     site.write("content/customers/acme.md", CUSTOMER.replace("industry: Logistics", "industry: 物流"))
     assert check_errors(site) == [
@@ -906,3 +892,12 @@ def test_same_name_in_many_files_is_one_term(site):
     assert not problems.errors
     terms = loaded.taxonomies["industries"].terms
     assert [(t.name, t.slug, len(t.items)) for t in terms] == [("Logistics", "logistics", 2)]
+
+
+def test_a_comma_in_an_unquoted_flow_value_gets_a_quoting_hint(site):
+    site.write("content/stories/acme-onboarding.md",
+               story("people:\n  - {name: Joris, role: Depot Manager, Rotterdam}\n"))
+    assert check_errors(site) == [
+        "content/stories/acme-onboarding.md:7: unknown key 'people[1].Rotterdam'; if it belongs to 'role', "
+        "put that value in quotes: role: \"Depot Manager, Rotterdam\""
+    ]

@@ -268,6 +268,18 @@ class Object(FieldType):
         return self.record(**values)
 
 
+def _comma_hint(data: LineMap, key: Any, raw: Any) -> str:
+    """`{role: Depot Manager, Rotterdam}`: a comma ended the value and made a key of
+    the rest. Suggest the quotes that keep them together."""
+    keys = list(data)
+    position = keys.index(key)
+    if raw is not None or position == 0 or not isinstance(data[keys[position - 1]], str):
+        return ""
+    before = keys[position - 1]
+    return (f"; if it belongs to '{before}', put that value in quotes: "
+            f"{before}: \"{data[before]}, {key}\"")
+
+
 def parse_fields(data: LineMap, fields: dict[str, Field], prefix: str = "") -> tuple[dict, list[FieldError]]:
     """Validate every key of `data` against `fields`: clean values and all errors."""
     values: dict[str, Any] = {}
@@ -276,7 +288,8 @@ def parse_fields(data: LineMap, fields: dict[str, Field], prefix: str = "") -> t
         line = data.key_lines.get(key, data.line)
         field = fields.get(key) if isinstance(key, str) else None
         if field is None:
-            errors.append(FieldError(line, f"unknown key '{prefix}{key}'{did_you_mean(str(key), fields)}"))
+            hint = did_you_mean(str(key), fields) or (_comma_hint(data, key, raw) if prefix else "")
+            errors.append(FieldError(line, f"unknown key '{prefix}{key}'{hint}"))
             continue
         if raw is None:
             if field.required:

@@ -55,12 +55,12 @@ class _Loader(_BaseLoader):
     line_offset = 0
 
 
-# Implicit types: keep only plain booleans, integers, floats and null.
+# Implicit types: keep only plain booleans, integers and null. Numbers with a
+# point stay text, so that a metric's `value: 1.50` keeps its digits.
 _Loader.yaml_implicit_resolvers = {}
 for _tag, _pattern, _first in [
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("tag:yaml.org,2002:int", r"^(?:[-+]?0|[-+]?[1-9][0-9_]*)$", "-+0123456789"),
-    ("tag:yaml.org,2002:float", r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?)$", "-+0123456789"),
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
 ]:
     _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
@@ -113,23 +113,33 @@ def parse_yaml(text: str, line_offset: int = 0) -> Any:
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        unclosed = exc.context == "while scanning a quoted scalar" and exc.context_mark is not None
+        mark = exc.context_mark if unclosed else exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+        if unclosed:
+            raise FrontMatterError(line, "invalid YAML: a quoted value starts on this line and its quote is "
+                                   "never closed; end it with the same quote mark") from None
         problem = exc.problem or "invalid YAML"
         if exc.context and "given twice" not in problem:
             problem = f"{exc.context}: {problem}"
-        raise FrontMatterError(line, f"invalid YAML: {problem}{_yaml_hint(problem)}") from None
+        tab = mark is not None and _char_at(text, mark.line, mark.column) == "\t"
+        raise FrontMatterError(line, f"invalid YAML: {problem}{_yaml_hint(problem, tab)}") from None
     except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
         raise FrontMatterError(line_offset + 1, f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
 
 
-def _yaml_hint(problem: str) -> str:
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column:column + 1] if line < len(lines) else ""
+
+
+def _yaml_hint(problem: str, at_tab: bool) -> str:
+    if at_tab:
+        return " (indent with spaces, not tabs)"
     if "mapping values are not allowed" in problem or "could not find expected ':'" in problem:
         return " (put quotes around a value that contains ': ' or starts with a special character)"
-    if "found character '\\t'" in problem:
-        return " (indent with spaces, not tabs)"
     return ""
 
 

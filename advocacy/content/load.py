@@ -48,17 +48,17 @@ def load_content(root: Path, problems: Problems) -> Content:
                 continue
             if not inside(path, root):
                 problems.error(rel, 1, OUTSIDE_ROOT)
+                content.invalid.append(Invalid(kind.folder, rel, {}, {}))
                 continue
             try:
                 raw = path.read_bytes()
             except OSError as exc:
                 problems.error(rel, 1, f"cannot read this file: {exc.strerror or exc}")
+                content.invalid.append(Invalid(kind.folder, rel, {}, {}))
                 continue
             record = load_file(raw, rel, kind, problems)
             if isinstance(record, Invalid):
                 content.invalid.append(record)
-                continue
-            if record is None:
                 continue
             if record.slug in seen:
                 problems.error(rel, record.line("slug"),
@@ -70,14 +70,14 @@ def load_content(root: Path, problems: Problems) -> Content:
     return content
 
 
-def load_file(raw: bytes, rel: str, kind: Kind, problems: Problems) -> Record | Invalid | None:
-    """One file's bytes -> a record of `kind`; with its problems reported, the
-    valid part of a file with field errors, or None if it could not be read."""
+def load_file(raw: bytes, rel: str, kind: Kind, problems: Problems) -> Record | Invalid:
+    """One file's bytes -> a record of `kind`; or, with its problems reported,
+    the valid part of a file with errors (nothing of one that could not be read)."""
     try:
         document = split(raw)
     except FrontMatterError as exc:
         problems.error(rel, exc.line, exc.message)
-        return None
+        return Invalid(kind.folder, rel, {}, {})
     values, errors = parse_fields(document.data, kind.fields)
     for error in errors:
         problems.error(rel, error.line, error.message)

@@ -114,6 +114,7 @@ class Story(Tagged):
     video: str | None = None
     people: tuple[Person, ...] = ()
     image: str | None = None
+    image_alt: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

@@ -87,6 +87,8 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         Field("video", VideoUrl(), help="a video of the story"),
         Field("people", ListOf(PERSON), help="who at the customer took part"),
         Field("image", SitePath("/images/acme-team.jpg"), help="a file in static/"),
+        Field("image_alt", Text("Dispatchers at Acme's Rotterdam depot"),
+              help="what the image shows, for people who cannot see it (leave out for a decorative one)"),
     ]),
     _kind("testimonials", "testimonial", records.Testimonial, "the quote", [
         Field("author", Text("Ana Silva"), required=True, help="who said it"),
