@@ -13,7 +13,7 @@ from advocacy.config import CONFIG_FILE, load_config
 from advocacy.content.load import load_content
 from advocacy.errors import ContentError, Problems, UsageError
 from advocacy.pages import Page, plan_pages
-from advocacy.paths import OUTSIDE_ROOT, inside, relative
+from advocacy.paths import OUTSIDE_ROOT, files_under, relative
 from advocacy.render import Renderer, Theme
 from advocacy.site import Site, build_site
 from advocacy.write import check_output_dir, write_output
@@ -70,9 +70,8 @@ def render_site(root: Path, site: Site, problems: Problems) -> tuple[list[Page],
                        f"theme '{site.config.theme}' not found: add a folder themes/{site.config.theme}/ "
                        "or use theme: default")
         return [], {}
-    for file in theme.site_files():
-        if not inside(file, root):
-            problems.error(relative(file, root), 1, OUTSIDE_ROOT)
+    for link in theme.links_outside():
+        problems.error(relative(link, root), 1, OUTSIDE_ROOT)
     if problems.errors:
         return [], {}
     pages = plan_pages(site, problems)
@@ -109,14 +108,7 @@ def build(root: Path, output: Path, *, drafts: bool = False, base_url: str | Non
 def _static_files(root: Path, problems: Problems) -> dict[str, Path]:
     """The site's static/ folder, copied as it is to the root of the output."""
     static = root / "static"
-    files: dict[str, Path] = {}
-    if not static.is_dir():
-        return files
-    for file in sorted(static.rglob("*")):
-        if not file.is_file() or file.name == ".DS_Store":
-            continue
-        if not inside(file, root):
-            problems.error(relative(file, root), 1, OUTSIDE_ROOT)
-            continue
-        files[file.relative_to(static).as_posix()] = file
-    return files
+    files, outside = files_under(static, root)
+    for link in outside:
+        problems.error(relative(link, root), 1, OUTSIDE_ROOT)
+    return {file.relative_to(static).as_posix(): file for file in files}

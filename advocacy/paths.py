@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -24,3 +25,35 @@ def relative(path: Path, root: Path) -> str:
 
 OUTSIDE_ROOT = ("this file is a link to a place outside the site folder; "
                 "copy the file into the site instead")
+
+
+def files_under(folder: Path, root: Path) -> tuple[list[Path], list[Path]]:
+    """(files, links out): every file below `folder`, in a stable order, following
+    folder links that stay inside `root`; links that lead outside it are returned
+    apart, unread, so that the caller can report them. Names starting with '.' are skipped."""
+    files: list[Path] = []
+    outside: list[Path] = []
+    seen: set[Path] = set()
+
+    def walk(directory: Path) -> None:
+        real = directory.resolve()
+        if real in seen:  # a link back to a folder already walked
+            return
+        seen.add(real)
+        for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+            path = Path(entry.path)
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink() and not inside(path, root):
+                outside.append(path)
+            elif entry.is_dir():
+                walk(path)
+            elif entry.is_file():
+                files.append(path)
+
+    if folder.is_dir():
+        if inside(folder, root):
+            walk(folder)
+        else:
+            outside.append(folder)
+    return files, outside

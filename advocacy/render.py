@@ -20,7 +20,7 @@ from advocacy.errors import Problems
 from advocacy.images import image_size
 from advocacy.markup import MarkdownRenderer
 from advocacy.pages import Page, path_for, peer_request_url
-from advocacy.paths import relative
+from advocacy.paths import files_under, relative
 from advocacy.site import Site, Term
 from advocacy.video import parse_video_url
 
@@ -48,21 +48,20 @@ class Theme:
             self.dirs = [builtin]
         self.missing = name != "default" and not own.is_dir()
 
-    def site_files(self) -> list[Path]:
-        """Every file of the site's own theme folder (not of the built-in one)."""
-        builtin = builtin_theme_dir().resolve()
-        return [file for theme_dir in self.dirs if theme_dir.resolve() != builtin
-                for file in sorted(theme_dir.rglob("*")) if file.is_file()]
+    def links_outside(self) -> list[Path]:
+        """Files and folders of the site's own theme that are links to outside the site."""
+        own = [d for d in self.dirs if d.resolve() != builtin_theme_dir().resolve()]
+        return [link for theme_dir in own for link in files_under(theme_dir, self.root)[1]]
 
     def static_files(self) -> dict[str, Path]:
         """Output path under assets/ -> source file; the site's theme wins."""
         files: dict[str, Path] = {}
         for theme_dir in reversed(self.dirs):
             static = theme_dir / "static"
-            if static.is_dir():
-                for file in sorted(static.rglob("*")):
-                    if file.is_file() and not file.name.startswith("."):
-                        files[f"{ASSETS_DIR}/{file.relative_to(static).as_posix()}"] = file
+            # the built-in theme may live outside the site; it is the only folder trusted there
+            within = theme_dir.resolve() if theme_dir.resolve() == builtin_theme_dir().resolve() else self.root
+            for file in files_under(static, within)[0]:
+                files[f"{ASSETS_DIR}/{file.relative_to(static).as_posix()}"] = file
         return files
 
 
