@@ -64,7 +64,8 @@ CONFIG_FIELDS: dict[str, Field] = {f.name: f for f in [
               help="a mailto: address or an https form where prospects ask to talk to a peer"),
     ])),
     Field("markdown", Object(MarkdownOptions, [
-        Field("unsafe_html", Bool(), help="pass raw HTML in Markdown through (only for trusted authors)"),
+        Field("unsafe_html", Bool(), help="let raw HTML in Markdown through, cleaned of scripts, styles, "
+              "frames, forms and event handlers (for trusted authors)"),
     ])),
     Field("share", Object(ShareOptions, [
         Field("utm_source", Text("outreach"), help="tracking parameter of shared links"),

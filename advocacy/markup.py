@@ -1,9 +1,11 @@
 """Markdown bodies -> safe HTML.
 
-Raw HTML is shown as text unless the site opts in (`markdown.unsafe_html`).
-Every link and image passes the URL allow-list, links to '/...' get the
-site's subpath, and images from other hosts become plain links, so that a
-page never asks another host for anything before a click.
+Raw HTML is shown as text unless the site opts in (`markdown.unsafe_html`);
+even then it is cleaned (nh3: no scripts, styles, frames, forms or event
+handlers). Every link and image passes the URL allow-list, links to '/...'
+get the site's subpath, and images from other hosts become plain links (or,
+in raw HTML, lose their source), so that a page never asks another host for
+anything before a click.
 """
 
 from __future__ import annotations
@@ -11,20 +13,43 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 import markdown
+import nh3
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from advocacy.urls import is_allowed_link, scheme_of
+from advocacy.urls import LINK_SCHEMES, is_allowed_link, scheme_of
 
 EXTENSIONS = ["tables", "fenced_code", "sane_lists", "smarty", "toc"]
 # Ids the theme uses for itself; a heading named "Main" must not take one.
 RESERVED_IDS = frozenset({"main", "top", "site-header", "site-footer", "search", "video"})
 
 
+# What raw HTML may keep in trusted mode (with nh3's default tags): the
+# attributes the Markdown extensions write, and a few harmless ones.
+RAW_HTML_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "th": {"style", "colspan", "rowspan", "align"},
+    "td": {"style", "colspan", "rowspan", "align"},
+    "ol": {"start", "reversed"},
+    "li": {"value"},
+    "abbr": {"title"},
+    "time": {"datetime"},
+}
+
+
 def _heading_id(value: str, separator: str) -> str:
     slug = slugify_unicode(value, separator) or "section"
     return f"{slug}-1" if slug in RESERVED_IDS else slug
+
+
+def _local(url: str, base_path: str) -> str:
+    """A site path ('/logos/a.svg') under the site's subpath; other URLs as they are."""
+    if url.startswith("/") and not url.startswith("//"):
+        return base_path + url[1:]
+    return url
 
 
 class _SafeLinks(Treeprocessor):
@@ -43,24 +68,19 @@ class _SafeLinks(Treeprocessor):
                         replacement.tail = element.tail
                         parent[index] = replacement
 
-    def _local(self, url: str) -> str:
-        if url.startswith("/") and not url.startswith("//"):
-            return self.base_path + url[1:]
-        return url
-
     def _link(self, element: etree.Element) -> None:
         href = element.get("href", "")
         if not is_allowed_link(href) or href.startswith("//"):
             del element.attrib["href"]  # the text stays; the link goes
             return
-        element.set("href", self._local(href))
+        element.set("href", _local(href, self.base_path))
         if scheme_of(href) in ("http", "https"):
             element.set("rel", "noopener noreferrer")
 
     def _image(self, element: etree.Element) -> etree.Element | None:
         src = element.get("src", "")
         if scheme_of(src) is None and not src.startswith("//"):
-            element.set("src", self._local(src))
+            element.set("src", _local(src, self.base_path))
             element.set("loading", "lazy")
             return None
         # Another host's image (or an unsafe URL): never fetched by the page.
@@ -95,6 +115,24 @@ class MarkdownRenderer:
             output_format="html",
         )
 
+        self._base_path = base_path
+        self._unsafe_html = unsafe_html
+
     def render(self, text: str) -> Markup:
         html = self._md.reset().convert(text)
+        if self._unsafe_html:
+            html = self._clean(html)
         return Markup(html)
+
+    def _clean(self, html: str) -> str:
+        """Raw HTML from a trusted author, still without anything that runs or calls out."""
+        def check_url(tag: str, attribute: str, value: str) -> str | None:
+            if attribute == "href":
+                return _local(value, self._base_path) if is_allowed_link(value) and not value.startswith("//") else None
+            if attribute == "src":  # only this site's own images
+                local = scheme_of(value) is None and not value.startswith("//")
+                return _local(value, self._base_path) if local else None
+            return value
+
+        return nh3.clean(html, attributes=RAW_HTML_ATTRIBUTES, attribute_filter=check_url,
+                         url_schemes=set(LINK_SCHEMES), filter_style_properties={"text-align"})
