@@ -12,7 +12,7 @@ from typing import Any
 
 from advocacy.content.frontmatter import LineList, LineMap
 from advocacy.errors import did_you_mean
-from advocacy.urls import LINK_SCHEMES, WEB_SCHEMES, is_absolute
+from advocacy.urls import LINK_SCHEMES, is_absolute
 from advocacy.video import PROVIDERS, parse_video_url
 
 SLUG_RULE = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from advocacy.content.fields import SLUG_RULE, FieldError, parse_fields
+from advocacy.content.fields import SLUG_RULE, parse_fields
 from advocacy.content.frontmatter import FrontMatterError, LineList, LineMap, split
 from advocacy.content.records import Invalid, Record
 from advocacy.content.schema import KINDS, Kind

@@ -1,0 +1,1 @@
+"""The commands of `advocacy`, one module each; advocacy/cli.py puts them together."""

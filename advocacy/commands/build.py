@@ -1,0 +1,50 @@
+"""`advocacy build`: the site, written atomically into the output folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from advocacy.commands.common import plural, print_problems, reports_errors, site_option
+
+
+def _checked_base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from urllib.parse import urlsplit
+
+    from advocacy.urls import WEB_SCHEMES, is_absolute
+
+    if value is not None and (not is_absolute(value, WEB_SCHEMES) or urlsplit(value)[3:] != ("", "")):
+        raise click.BadParameter(f"'{value}' is not an absolute http(s) URL without ?query or #fragment, "
+                                 "such as https://customers.example.com/")
+    return value
+
+
+@click.command()
+@site_option
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the site.  [default: output/ in the site folder]")
+@click.option("--drafts", is_flag=True, help="Include items with status: draft.")
+@click.option("--base-url", metavar="URL", default=None, callback=_checked_base_url,
+              help="Publish under this URL instead of base_url from advocacy.yaml.")
+@reports_errors
+def build(site_dir: Path, output: Path | None, drafts: bool, base_url: str | None) -> None:
+    """Build the site into the output folder.
+
+    The previous output is replaced only when the whole build succeeded.
+    """
+    from advocacy.build import build as run_build, find_site_root
+
+    root = find_site_root(site_dir)
+    result = run_build(root, output if output is not None else root / "output", drafts=drafts, base_url=base_url)
+    print_problems(result.problems.warnings)
+    counts = result.page_counts
+    summary = ", ".join(plural(counts[name], noun, nouns) for name, noun, nouns in (
+        ("story", "story", "stories"), ("video", "video", None), ("customer", "customer", None),
+        ("collection", "collection", None), ("term", "topic page", None), ("redirect", "redirect", None),
+    ) if counts[name])
+    withheld = len(result.site.withheld)
+    click.echo(f"Built {plural(len(result.pages), 'page')} ({summary}) in {result.seconds:.2f}s"
+               + (f"; {withheld} withheld (consent expired)" if withheld else "")
+               + (f"; {plural(len(result.site.drafts), 'draft')} left out" if result.site.drafts else "")
+               + f" -> {result.output}")
