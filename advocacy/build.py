@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,7 +63,11 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
     return (None if problems.errors else site), problems
 
 
-def render_site(root: Path, site: Site, problems: Problems) -> tuple[list[Page], dict[str, bytes | Path]]:
+Progress = Callable[[int, int], None]  # (pages rendered so far, pages in all)
+
+
+def render_site(root: Path, site: Site, problems: Problems,
+                progress: Progress | None = None) -> tuple[list[Page], dict[str, bytes | Path]]:
     """Every output file of the site: rendered pages, theme assets and static files."""
     theme = Theme(root, site.config.theme)
     if theme.missing:
@@ -78,7 +83,9 @@ def render_site(root: Path, site: Site, problems: Problems) -> tuple[list[Page],
     files: dict[str, bytes | Path] = dict(theme.static_files())
     files.update(_static_files(root, problems))
     renderer = Renderer(site, theme)
-    for page in pages:
+    for done, page in enumerate(pages, 1):
+        if progress is not None:
+            progress(done, len(pages))
         if page.output in files:
             problems.error(relative(files[page.output], root) if isinstance(files[page.output], Path) else "static",
                            1, f"this file would replace the page /{page.path}; rename or remove it")
@@ -90,14 +97,14 @@ def render_site(root: Path, site: Site, problems: Problems) -> tuple[list[Page],
 
 
 def build(root: Path, output: Path, *, drafts: bool = False, base_url: str | None = None,
-          build_date: dt.date | None = None) -> BuildResult:
+          build_date: dt.date | None = None, progress: Progress | None = None) -> BuildResult:
     """Build the site at `root` into `output`; ContentError if anything is wrong."""
     started = time.perf_counter()
     check_output_dir(root, output)
     site, problems = load_site(root, drafts=drafts, base_url=base_url, build_date=build_date)
     if site is None:
         raise ContentError(problems)
-    pages, files = render_site(root, site, problems)
+    pages, files = render_site(root, site, problems, progress)
     if problems.errors:
         raise ContentError(problems)
     write_output(output, files)
