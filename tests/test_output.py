@@ -654,9 +654,6 @@ def test_alias_is_a_redirect_page(tmp_path, base_url, alias, target):
         assert folder.page(path).find(id=fragment) is not None
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an alias on a testimonial fails the build with a template error: "
-                   "redirect.html:5 reads item.name, which testimonials do not have "
-                   "(themes/default/templates/redirect.html:5)")
 def test_testimonial_alias_redirects_to_its_anchor(tmp_path):
     folder = write_rich_site(SiteFolder(tmp_path / "site"))
     folder.write("content/testimonials/acme-ana.md",
