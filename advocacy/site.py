@@ -7,6 +7,7 @@ for, and items whose consent has expired are withheld from every list.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -84,6 +85,7 @@ class Site:
     drafts: list[Record] = field(default_factory=list)  # drafts left out of this build
     _collection_items: dict[str, list[Tagged]] = field(default_factory=dict)
     _term_by_name: dict[tuple[str, str], Term] = field(default_factory=dict)
+    _stories_by_feature: dict[tuple[str, str], list[int]] | None = None
 
     def customer_of(self, item: Tagged) -> Customer:
         return self.customers[item.customer]
@@ -110,14 +112,31 @@ class Site:
         return [t for n in names if (t := self.term(taxonomy, n))]
 
     def related(self, story: Story, limit: int = 3) -> list[Story]:
-        """Other stories that share the most with `story`; newest break ties."""
-        def score(other: Story) -> int:
-            return (3 * (other.industry == story.industry)
-                    + 2 * len(set(other.products) & set(story.products))
-                    + len(set(other.values) & set(story.values))
-                    + len(set(other.use_cases) & set(story.use_cases)))
-        others = [s for s in self.stories if s is not story]
-        return sorted(others, key=lambda s: -score(s))[:limit]  # stable: newest first within a score
+        """Other stories that share the most with `story` (same industry 3 points, each
+        shared product 2, each shared value or use case 1); newest break ties."""
+        if self._stories_by_feature is None:  # an index, so that a big site is not N x N
+            self._stories_by_feature = {}
+            for position, other in enumerate(self.stories):
+                for feature in _features(other):
+                    self._stories_by_feature.setdefault(feature, []).append(position)
+        scores: dict[int, int] = {}
+        for feature in _features(story):
+            for position in self._stories_by_feature.get(feature, ()):
+                scores[position] = scores.get(position, 0) + _FEATURE_POINTS[feature[0]]
+        ranked = heapq.nsmallest(limit + 1, scores, key=lambda position: (-scores[position], position))
+        if len(ranked) <= limit:  # stories sharing nothing come last, newest first, to fill the row
+            ranked += [p for p in range(min(len(self.stories), 2 * limit + 1)) if p not in scores]
+        return [self.stories[p] for p in ranked if self.stories[p] is not story][:limit]
+
+
+_FEATURE_POINTS = {"industry": 3, "products": 2, "values": 1, "use_cases": 1}
+
+
+def _features(story: Story) -> set[tuple[str, str]]:
+    features = {("industry", story.industry)} if story.industry else set()
+    for name in ("products", "values", "use_cases"):
+        features.update((name, value) for value in getattr(story, name))
+    return features
 
 
 def build_site(root: Path, config: SiteConfig, content: Content, problems: Problems,
