@@ -1,0 +1,162 @@
+"""Build times and peak memory of `advocacy build` on generated sites.
+
+    python benchmarks/build_times.py [--sizes 1000,4000,10000] [--seed 1] [--keep DIR]
+
+For each N, a site from benchmarks/sitegen.py is built in these scenarios,
+each in a fresh process (wall time, peak resident memory):
+
+    cold               no cache, no output
+    warm, empty out    cache kept, output removed
+    no change          build again
+    one story edited   a sentence added to one story
+    customer renamed   a customer with stories gets a new name
+    template edited    a site-level copy of story.html with one change
+
+After each incremental scenario the output is compared, file by file, with a
+clean build of the same content (cache and output removed): they must be
+byte-identical, or the script says which files differ and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.sitegen import generate  # noqa: E402
+
+CACHE = ".advocacy-cache"
+# Runs one build in this process and prints its wall time and peak memory as JSON.
+RUNNER = """
+import json, resource, sys, time
+from click.testing import CliRunner
+from advocacy.cli import main
+started = time.perf_counter()
+result = CliRunner().invoke(main, ["build", "--site", sys.argv[1], "--output", sys.argv[2]])
+seconds = time.perf_counter() - started
+if result.exit_code != 0:
+    sys.exit(result.output)
+print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run_build(site: Path, output: Path) -> dict[str, float]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01: same dates in every build
+    done = subprocess.run([sys.executable, "-c", RUNNER, str(site), str(output)], env=env,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"build failed:\n{done.stdout}\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """Files that differ between two output trees (missing on either side included)."""
+    found: list[str] = []
+
+    def walk(cmp: filecmp.dircmp, prefix: str) -> None:
+        found.extend(prefix + name for name in cmp.left_only + cmp.right_only + cmp.funny_files)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        found.extend(prefix + name for name in mismatch + errors)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(a, b, ignore=[]), "")
+    return sorted(found)
+
+
+def clean_build_matches(site: Path, output: Path, scratch: Path) -> list[str]:
+    """Build the same content from nothing into a scratch folder; compare with output."""
+    copy = scratch / "clean-site"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(CACHE, "output"))
+    run_build(copy, copy / "output")
+    return differences(output, copy / "output")
+
+
+def edit_story(site: Path) -> None:
+    story = site / "content" / "stories" / "story-1.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more sentence, added by the benchmark.\n",
+                     encoding="utf-8")
+
+
+def rename_customer(site: Path) -> None:
+    stories = sorted((site / "content" / "stories").glob("*.md"))
+    slug = next(line.split(":", 1)[1].strip() for line in stories[0].read_text(encoding="utf-8").splitlines()
+                if line.startswith("customer:"))
+    customer = site / "content" / "customers" / f"{slug}.md"
+    lines = customer.read_text(encoding="utf-8").splitlines(keepends=True)
+    customer.write_text("".join('name: "Renamed Customer"\n' if line.startswith("name:") else line for line in lines),
+                        encoding="utf-8")
+
+
+def edit_template(site: Path) -> None:
+    from advocacy.render import builtin_theme_dir
+
+    own = site / "themes" / "default" / "templates"
+    own.mkdir(parents=True, exist_ok=True)
+    text = (builtin_theme_dir() / "templates" / "story.html").read_text(encoding="utf-8")
+    (own / "story.html").write_text(text.replace("Related stories", "More stories like this", 1), encoding="utf-8")
+
+
+def bench(n: int, seed: int, workdir: Path) -> list[tuple[str, dict[str, float], str]]:
+    site = workdir / f"site-{n}"
+    shutil.rmtree(site, ignore_errors=True)
+    generate(site, n, seed)
+    output = site / "output"
+    rows = []
+
+    def measure(name: str, compare: bool = True) -> None:
+        figures = run_build(site, output)
+        verdict = "-"
+        if compare:
+            diff = clean_build_matches(site, output, workdir)
+            verdict = "identical" if not diff else f"DIFFERS: {', '.join(diff[:5])}"
+        rows.append((name, figures, verdict))
+        print(f"  {name:<18} {figures['seconds']:7.2f} s {figures['peak_mb']:7.0f} MB  {verdict}", flush=True)
+
+    shutil.rmtree(site / CACHE, ignore_errors=True)
+    measure("cold", compare=False)
+    shutil.rmtree(output)
+    measure("warm, empty out")
+    measure("no change")
+    edit_story(site)
+    measure("one story edited")
+    rename_customer(site)
+    measure("customer renamed")
+    edit_template(site)
+    measure("template edited")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,4000,10000", help="numbers of stories, comma-separated")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary one)")
+    args = parser.parse_args()
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="advocacy-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    failed = False
+    try:
+        for n in (int(size) for size in args.sizes.split(",")):
+            print(f"N = {n:,} stories, {n:,} testimonials, {n // 10:,} customers, {n // 10:,} videos "
+                  f"(cpus: {os.cpu_count()})", flush=True)
+            rows = bench(n, args.seed, workdir)
+            failed |= any(verdict.startswith("DIFFERS") for _, _, verdict in rows)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
