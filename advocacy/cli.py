@@ -8,6 +8,8 @@ import click
 from advocacy import __version__
 from advocacy.commands.build import build
 from advocacy.commands.check import check
+from advocacy.commands.new import new
+from advocacy.commands.init import init
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,3 +26,5 @@ def main() -> None:
 # One line per command; keep them in the order of `advocacy --help`.
 main.add_command(build)
 main.add_command(check)
+main.add_command(init)
+main.add_command(new)
