@@ -1,0 +1,244 @@
+"""Rank published stories and videos for a prospect's profile, with the reasons.
+
+One scoring serves `advocacy match` and the "companies like mine" picker of the
+site (`picker_data`), so that a rep and a prospect never see two rankings.
+docs/reps.md explains the points to reps; change both together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from advocacy.content.fields import COMPANY_SIZES
+from advocacy.content.records import Tagged
+from advocacy.errors import UsageError, did_you_mean
+from advocacy.pages import path_for
+from advocacy.site import Site
+from advocacy.slugs import slugify
+
+# Points per reason. A peer in the same trade matters most to a prospect; size
+# and region say "a company like mine"; products, use cases and values say
+# "it solved my problem". The two bonuses only order items that already fit.
+POINTS = {
+    "same industry": 6,
+    "same size band": 3,
+    "neighbouring size band": 1,
+    "same region": 2,
+    "uses product": 3,
+    "same use case": 2,
+    "shows value": 2,
+    "has a reference customer": 1,
+    "recent": 1,
+    "more from a customer listed above": -3,
+}
+# Not a fit with the prospect: these only order the items that fit.
+BONUSES = ("has a reference customer", "recent", "more from a customer listed above")
+RECENT_DAYS = 365
+KIND_ORDER = {"stories": 0, "videos": 1}  # on equal points a story first: it has the numbers and the quote
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A prospect, in the names the site uses (values by their key)."""
+
+    industry: str | None = None
+    size: str | None = None  # one of COMPANY_SIZES
+    region: str | None = None
+    products: tuple[str, ...] = ()
+    use_cases: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return any((self.industry, self.size, self.region, self.products, self.use_cases, self.values))
+
+
+@dataclass(frozen=True)
+class Reason:
+    label: str  # a key of POINTS
+    detail: str | None = None
+
+    @property
+    def points(self) -> int:
+        return POINTS[self.label]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.detail}" if self.detail else self.label
+
+
+@dataclass(frozen=True)
+class Match:
+    item: Tagged
+    reasons: tuple[Reason, ...]
+
+    @property
+    def score(self) -> int:
+        return sum(reason.points for reason in self.reasons)
+
+    @property
+    def fits(self) -> bool:
+        """True if the item shares anything with the profile (bonuses aside)."""
+        return any(reason.label not in BONUSES for reason in self.reasons)
+
+
+def score(site: Site, item: Tagged, profile: Profile) -> Match:
+    """The one scoring: every reason `item` suits `profile`, each worth POINTS[label]."""
+    reasons: list[Reason] = []
+    if profile.industry and item.industry == profile.industry:
+        reasons.append(Reason("same industry", item.industry))
+    if profile.size and item.company_size:
+        gap = abs(COMPANY_SIZES.index(profile.size) - COMPANY_SIZES.index(item.company_size))
+        if gap <= 1:
+            reasons.append(Reason("same size band" if gap == 0 else "neighbouring size band", item.company_size))
+    if profile.region and item.region == profile.region:
+        reasons.append(Reason("same region", item.region))
+    reasons += [Reason("uses product", name) for name in profile.products if name in item.products]
+    reasons += [Reason("same use case", name) for name in profile.use_cases if name in item.use_cases]
+    reasons += [Reason("shows value", site.config.values[key].title) for key in profile.values if key in item.values]
+    if site.customer_of(item).reference:  # the prospect can hear it from them in person
+        reasons.append(Reason("has a reference customer"))
+    if item.date is not None and (site.build_date - item.date).days <= RECENT_DAYS:
+        reasons.append(Reason("recent", item.date.isoformat()))
+    return Match(item, tuple(reasons))
+
+
+def rank(site: Site, profile: Profile, limit: int | None = None) -> list[Match]:
+    """Published stories and videos that fit `profile`, best first (all of them,
+    by the bonuses alone, for an empty profile).
+
+    Most points first; on equal points a story before a video, then the newer.
+    A customer's items after its best one lose a few points, so that the top
+    of the list shows different peers unless one peer fits far better.
+    """
+    matches = [score(site, item, profile) for item in (*site.stories, *site.videos)]
+    matches = sorted((m for m in matches if m.fits or not profile), key=_order)
+    seen: set[str] = set()
+    for index, match in enumerate(matches):
+        if match.item.customer in seen:
+            matches[index] = Match(match.item, (*match.reasons, Reason("more from a customer listed above")))
+        seen.add(match.item.customer)
+    return sorted(matches, key=_order)[:limit]
+
+
+def _order(match: Match) -> tuple:
+    item = match.item
+    return -match.score, KIND_ORDER[item.kind], -_ordinal(item.date), item.slug
+
+
+def _ordinal(date: dt.date | None) -> int:
+    return date.toordinal() if date else 0
+
+
+def match_data(site: Site, match: Match) -> dict[str, Any]:
+    """A match as JSON-able data: what the item is, where it lives, why it ranks."""
+    item = match.item
+    path = path_for(item)
+    return {
+        "kind": "story" if item.kind == "stories" else "video",
+        "slug": item.slug,
+        "title": item.title,
+        "customer": site.customer_of(item).name,
+        "path": path,
+        "url": site.config.absolute(path),
+        "score": match.score,
+        "reasons": [{"reason": r.label, "detail": r.detail, "points": r.points, "text": str(r)}
+                    for r in match.reasons],
+    }
+
+
+# --- a prospect's options -> a Profile (unknown names are a usage error) ---
+
+def profile_from_options(site: Site, *, industry: str | None = None, size: str | None = None,
+                         region: str | None = None, products: Iterable[str] = (),
+                         use_cases: Iterable[str] = (), values: Iterable[str] = ()) -> Profile:
+    """Check a rep's options against the site's own names; accepts any spelling
+    with the same slug ('logistics', 'Food & Beverage') and, for --size, a
+    number of employees."""
+    return Profile(
+        industry=_known(site, "industries", "--industry", industry),
+        size=_size_band(size),
+        region=_known(site, "regions", "--region", region),
+        products=tuple(_known(site, "products", "--product", name) for name in products),
+        use_cases=tuple(_known(site, "use-cases", "--use-case", name) for name in use_cases),
+        values=tuple(_value_key(site, name) for name in values),
+    )
+
+
+def _known(site: Site, taxonomy: str, option: str, given: str | None) -> str | None:
+    if given is None:
+        return None
+    terms = site.taxonomies[taxonomy].terms
+    for term in terms:
+        if slugify(given) == term.slug:
+            return term.name
+    names = [term.name for term in terms]
+    raise UsageError(f"{option} '{given}' is not on this site{did_you_mean(given, names)}; "
+                     f"known: {', '.join(names) or 'none yet'}")
+
+
+def _value_key(site: Site, given: str) -> str:
+    for key, value in site.config.values.items():
+        if given == key or slugify(given) in (key, slugify(value.title)):
+            return key
+    raise UsageError(f"--value '{given}' is not a value of this site{did_you_mean(given, site.config.values)}; "
+                     f"known: {', '.join(site.config.values) or 'none (add values: to advocacy.yaml)'}")
+
+
+def _size_band(given: str | None) -> str | None:
+    if given is None:
+        return None
+    text = given.strip().replace(" ", "")
+    if text in COMPANY_SIZES:
+        return text
+    if text.replace(",", "").isdigit():  # '300' employees -> the band that holds it
+        employees = int(text.replace(",", ""))
+        for band in COMPANY_SIZES:
+            low, _, high = band.rstrip("+").partition("-")
+            if employees >= int(low) and (not high or employees <= int(high)):
+                return band
+    raise UsageError(f"--size '{given}' is not a company size{did_you_mean(text, COMPANY_SIZES)}; "
+                     f"use one of {', '.join(COMPANY_SIZES)} or a number of employees such as 300")
+
+
+# --- the same ranking, precomputed for the site's "companies like mine" picker ---
+
+def picker_data(site: Site, top: int = 3) -> dict[str, Any]:
+    """The top `top` items, with reasons, for every (industry, size, region) a
+    prospect can pick, any of them left open; JSON-able.
+
+    `top` is keyed "industry|size|region" by slug, '' for an open facet (e.g.
+    "logistics|201-1000|"); profiles that nothing fits are left out. `items`
+    holds each listed item once, keyed "stories/<slug>".
+    """
+    facets = {
+        "industry": [term.name for term in site.taxonomies["industries"].terms],
+        "size": list(COMPANY_SIZES),
+        "region": [term.name for term in site.taxonomies["regions"].terms],
+    }
+    items: dict[str, dict[str, Any]] = {}
+    tops: dict[str, list[dict[str, Any]]] = {}
+    for industry in (None, *facets["industry"]):
+        for size in (None, *facets["size"]):
+            for region in (None, *facets["region"]):
+                profile = Profile(industry=industry, size=size, region=region)
+                if not profile:
+                    continue
+                matches = rank(site, profile, top)
+                if not matches:
+                    continue
+                tops["|".join(slugify(name or "") for name in (industry, size, region))] = [
+                    {"item": _remember(site, match, items), "score": match.score,
+                     "reasons": [str(reason) for reason in match.reasons]} for match in matches]
+    return {"facets": {name: [{"name": value, "slug": slugify(value)} for value in values]
+                       for name, values in facets.items()},
+            "items": items, "top": tops}
+
+
+def _remember(site: Site, match: Match, items: dict[str, dict[str, Any]]) -> str:
+    key = f"{match.item.kind}/{match.item.slug}"
+    if key not in items:
+        data = match_data(site, match)
+        items[key] = {name: data[name] for name in ("kind", "slug", "title", "customer", "path")}
+    return key
