@@ -8,6 +8,7 @@ import click
 from advocacy import __version__
 from advocacy.commands.build import build
 from advocacy.commands.check import check
+from advocacy.commands.share import share
 from advocacy.commands.match import match
 from advocacy.commands.new import new
 from advocacy.commands.init import init
@@ -30,3 +31,4 @@ main.add_command(check)
 main.add_command(init)
 main.add_command(new)
 main.add_command(match)
+main.add_command(share)

@@ -33,6 +33,7 @@ def match(site_dir: Path, industry: str | None, size: str | None, region: str | 
           limit: int, fmt: str) -> None:
     """Rank published stories and videos for a prospect, with the reasons.
 
+    \b
     Example: advocacy match --industry Logistics --size 300 --region Europe --value reliability
     """
     from advocacy.build import find_site_root, load_site
