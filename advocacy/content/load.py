@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from advocacy.cache import BuildCache, content_hash
 from advocacy.content.fields import SLUG_RULE, parse_fields
 from advocacy.content.frontmatter import FrontMatterError, LineList, LineMap, split
 from advocacy.content.records import Invalid, Record
@@ -22,8 +24,9 @@ class Content:
     invalid: list[Invalid] = field(default_factory=list)
 
 
-def load_content(root: Path, problems: Problems) -> Content:
-    """Load every content file under `root/content`; problems go to `problems`."""
+def load_content(root: Path, problems: Problems, cache: BuildCache | None = None) -> Content:
+    """Load every content file under `root/content`; problems go to `problems`.
+    With a cache, a file whose bytes were seen before is not parsed again."""
     content = Content()
     content_dir = root / "content"
     if not content_dir.is_dir():
@@ -39,14 +42,17 @@ def load_content(root: Path, problems: Problems) -> Content:
         if not folder.is_dir():
             continue
         seen: dict[str, str] = {}
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith(".") or path.is_dir():
+        folder_inside = inside(folder, root)
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.startswith(".") or entry.is_dir():
                 continue
-            rel = relative(path, root)
-            if path.suffix != ".md":
+            path = Path(entry.path)
+            rel = f"content/{kind.folder}/{entry.name}"
+            if not entry.name.endswith(".md"):
                 problems.warning(rel, 1, "file ignored: content files must end in .md")
                 continue
-            if not inside(path, root):
+            # resolving every path is slow on big sites: only links can lead elsewhere
+            if not folder_inside or (entry.is_symlink() and not inside(path, root)):
                 problems.error(rel, 1, OUTSIDE_ROOT)
                 content.invalid.append(Invalid(kind.folder, rel, {}, {}))
                 continue
@@ -56,7 +62,7 @@ def load_content(root: Path, problems: Problems) -> Content:
                 problems.error(rel, 1, f"cannot read this file: {exc.strerror or exc}")
                 content.invalid.append(Invalid(kind.folder, rel, {}, {}))
                 continue
-            record = load_file(raw, rel, kind, problems)
+            record = _load_cached(raw, rel, kind, problems, cache) if cache else load_file(raw, rel, kind, problems)
             if isinstance(record, Invalid):
                 content.invalid.append(record)
                 continue
@@ -68,6 +74,19 @@ def load_content(root: Path, problems: Problems) -> Content:
             seen[record.slug] = rel
             content.by_kind[kind.folder].append(record)
     return content
+
+
+def _load_cached(raw: bytes, rel: str, kind: Kind, problems: Problems, cache: BuildCache) -> Record | Invalid:
+    """load_file, or its result (and problems) from a build that saw the same bytes."""
+    key = content_hash(kind.folder, rel, raw)
+    cached = cache.get("content", key)
+    if cached is None:
+        own = Problems()
+        cached = (load_file(raw, rel, kind, own), own.items)
+        cache.put("content", key, cached)
+    record, items = cached
+    problems.items.extend(items)
+    return record
 
 
 def load_file(raw: bytes, rel: str, kind: Kind, problems: Problems) -> Record | Invalid:

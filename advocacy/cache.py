@@ -1,0 +1,119 @@
+"""The build cache: results of earlier builds, keyed by content hashes.
+
+It lives in `.advocacy-cache/` in the site folder (ignored by git, safe to
+delete) as one pickle file. Because unpickling runs code, the file carries
+an HMAC made with a key kept outside the site (in the user's cache folder):
+a cache file that came with a checkout, a pull request or another machine
+does not verify and is ignored, never loaded. Any change to advocacy's code
+starts a fresh cache, so that no result of older code is reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+from pathlib import Path
+from typing import Any
+
+import advocacy
+
+CACHE_DIR = ".advocacy-cache"
+CACHE_FILE = "build.pickle"
+_MAC_SIZE = 32
+
+
+def code_fingerprint() -> str:
+    """A hash of advocacy's version and its Python source: a new release or a local
+    edit of the code gives a new fingerprint."""
+    digest = hashlib.blake2b(advocacy.__version__.encode(), digest_size=16)
+    package = Path(advocacy.__file__).parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def content_hash(*parts: bytes | str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))  # lengths keep ("ab", "c") apart from ("a", "bc")
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _key_file() -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "advocacy" / "cache-key"
+
+
+def _secret() -> bytes | None:
+    """This user's key for signing caches, made on first use; None if it cannot be kept."""
+    path = _key_file()
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(key)
+        return key
+    except OSError:
+        return None  # a read-only home: build without a cache
+
+
+class BuildCache:
+    """namespace -> key -> value, loaded at the start of a build and saved at its end.
+    Entries not used by a build are dropped when it saves, so the file does not grow."""
+
+    def __init__(self, root: Path, *, enabled: bool = True):
+        self.path = root / CACHE_DIR / CACHE_FILE
+        self._secret = _secret() if enabled else None
+        self._fingerprint = code_fingerprint()
+        self._old: dict[str, dict[str, Any]] = self._load() if self._secret else {}
+        self._new: dict[str, dict[str, Any]] = {}
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        try:
+            blob = self.path.read_bytes()
+        except OSError:
+            return {}
+        mac, payload = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
+        if not hmac.compare_digest(mac, hmac.new(self._secret, payload, hashlib.sha256).digest()):
+            return {}  # made elsewhere, or damaged: never unpickled
+        try:
+            fingerprint, entries = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - a signed but unreadable cache is simply rebuilt
+            return {}
+        return entries if fingerprint == self._fingerprint else {}
+
+    def get(self, namespace: str, key: str) -> Any | None:
+        value = self._old.get(namespace, {}).get(key)
+        if value is not None:
+            self._new.setdefault(namespace, {})[key] = value
+        return value
+
+    def put(self, namespace: str, key: str, value: Any) -> None:
+        self._new.setdefault(namespace, {})[key] = value
+
+    def save(self) -> None:
+        """Write what this build used, atomically; a cache that cannot be written is skipped."""
+        if self._secret is None:
+            return
+        payload = pickle.dumps((self._fingerprint, self._new), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = hmac.new(self._secret, payload, hashlib.sha256).digest() + payload
+        temporary = self.path.with_name(f".{CACHE_FILE}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            temporary.write_bytes(blob)
+            os.replace(temporary, self.path)
+        except OSError:
+            temporary.unlink(missing_ok=True)

@@ -1,0 +1,95 @@
+"""The build cache: reused only when it is ours, for the same bytes and the same code."""
+
+from pathlib import Path
+
+import pytest
+
+import advocacy.content.load as load_module
+from advocacy.cache import CACHE_DIR, CACHE_FILE, BuildCache
+from advocacy.content.load import load_content
+from advocacy.errors import Problems
+
+
+@pytest.fixture(autouse=True)
+def own_key(tmp_path, monkeypatch):
+    """A cache key of this test's own, not the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def parses(monkeypatch) -> list[str]:
+    """The files that load_content really parses (not taken from the cache)."""
+    seen: list[str] = []
+    real = load_module.load_file
+
+    def counting(raw, rel, kind, problems):
+        seen.append(rel)
+        return real(raw, rel, kind, problems)
+
+    monkeypatch.setattr(load_module, "load_file", counting)
+    return seen
+
+
+def _load(root: Path) -> tuple[Problems, object]:
+    problems = Problems()
+    cache = BuildCache(root)
+    content = load_content(root, problems, cache)
+    cache.save()
+    return problems, content
+
+
+def test_unchanged_files_are_not_parsed_again_and_changed_ones_are(site, parses):
+    _load(site.root)
+    assert sorted(parses) == ["content/customers/acme.md", "content/stories/acme-onboarding.md"]
+    parses.clear()
+    _, content = _load(site.root)
+    assert parses == []
+    assert content.by_kind["stories"][0].title == "How Acme cut onboarding"
+    site.write("content/stories/acme-onboarding.md", "---\ntitle: New title\nsummary: S\ncustomer: acme\n"
+               "date: 2025-01-01\n---\n")
+    _, content = _load(site.root)
+    assert parses == ["content/stories/acme-onboarding.md"]
+    assert content.by_kind["stories"][0].title == "New title"
+
+
+def test_problems_of_a_cached_file_are_reported_again(site, parses):
+    site.write("content/stories/acme-onboarding.md", "---\ntitel: T\n---\n")
+    first, _ = _load(site.root)
+    second, _ = _load(site.root)
+    assert parses.count("content/stories/acme-onboarding.md") == 1
+    assert [str(p) for p in second.items] == [str(p) for p in first.items] and first.errors
+
+
+def test_a_cache_signed_with_another_key_is_never_unpickled(site, parses, tmp_path, monkeypatch):
+    _load(site.root)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-machine"))
+    parses.clear()
+    _load(site.root)
+    assert len(parses) == 2
+
+
+def test_a_tampered_cache_is_ignored(site, parses):
+    _load(site.root)
+    cache_file = site.root / CACHE_DIR / CACHE_FILE
+    data = bytearray(cache_file.read_bytes())
+    data[-1] ^= 0xFF
+    cache_file.write_bytes(bytes(data))
+    parses.clear()
+    _load(site.root)
+    assert len(parses) == 2
+
+
+def test_other_code_starts_a_fresh_cache(site, parses, monkeypatch):
+    _load(site.root)
+    monkeypatch.setattr("advocacy.cache.code_fingerprint", lambda: "another version")
+    parses.clear()
+    _load(site.root)
+    assert len(parses) == 2
+
+
+def test_entries_no_longer_used_are_dropped(site):
+    _load(site.root)
+    site.write("content/stories/acme-onboarding.md", "---\ntitle: T2\nsummary: S\ncustomer: acme\ndate: 2025-01-01\n---\n")
+    _load(site.root)
+    cache = BuildCache(site.root)
+    assert len(cache._old["content"]) == 2  # the customer and the story's new version, not its old one
