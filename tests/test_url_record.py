@@ -1,0 +1,169 @@
+"""Links that never break: the record of published URLs across renames, withdrawals and removals.
+
+The build does not call advocacy/url_record.py yet; `_build` below makes the
+calls that advocacy/build.py is to make (plan, gone pages, check, record).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from advocacy.build import load_site
+from advocacy.errors import Problems
+from advocacy.pages import plan_pages
+from advocacy.render import Renderer, Theme
+from advocacy.url_record import RECORD_FILE, check_published, gone_pages, read_record, record_published
+
+GONE_TEMPLATE = """\
+{% extends "base.html" %}
+{% from "macros.html" import story_card %}
+{% block title %}This {{ kind }} is no longer available · {{ config.title }}{% endblock %}
+{% block robots %}<meta name="robots" content="noindex">{% endblock %}
+{% block content %}
+<div class="container page gone">
+  <h1>This {{ kind }} is no longer available</h1>
+  <p class="lead">It has been taken down. These stories from other teams may help instead:</p>
+  {% if related %}<div class="grid">{% for story in related %}{{ story_card(story) }}{% endfor %}</div>{% endif %}
+  <ul class="tags">
+    <li><a class="tag" href="{{ url('stories/') }}">All stories</a></li>
+    <li><a class="tag" href="{{ url('') }}">Home</a></li>
+  </ul>
+</div>
+{% endblock %}
+"""
+
+
+def _build(folder, *, accept: bool = False, drafts: bool = False):
+    """What advocacy build is to do: plan, add the gone pages, check, and record only if all is well."""
+    site, problems = load_site(folder.root, drafts=drafts)
+    assert site is not None, problems.items
+    pages = plan_pages(site, problems)
+    pages += gone_pages(folder.root, site, [p.path for p in pages])
+    errors = check_published(folder.root, [p.path for p in pages], site, accept=accept)
+    if not errors and not drafts:
+        record_published(folder.root, [p.path for p in pages])
+    return site, pages, errors
+
+
+def _recorded(folder) -> list[str]:
+    return [line for line in (folder.root / RECORD_FILE).read_text().splitlines() if not line.startswith("#")]
+
+
+def test_the_first_build_records_every_url_sorted(site):
+    _, pages, errors = _build(site)
+    assert errors == []
+    recorded = _recorded(site)
+    assert recorded == sorted(recorded)
+    assert {"/", "/stories/", "/stories/acme-onboarding/", "/customers/acme/", "/feed.xml"} <= set(recorded)
+    assert len(recorded) == len(pages)
+
+
+def test_a_renamed_story_fails_the_build_with_the_alias_to_add(site):
+    _build(site)
+    story = (site.root / "content/stories/acme-onboarding.md").read_text()
+    (site.root / "content/stories/acme-onboarding.md").unlink()
+    site.write("content/stories/acme-faster-onboarding.md", story)
+    before = (site.root / RECORD_FILE).read_text()
+    _, _, errors = _build(site)
+    line = _recorded(site).index("/stories/acme-onboarding/") + 4  # after the three lines of header
+    assert [str(e) for e in errors] == [
+        f"{RECORD_FILE}:{line}: /stories/acme-onboarding/ was published, and this build would drop it: "
+        "if content/stories/acme-faster-onboarding.md is its new name, add 'aliases: [/stories/acme-onboarding/]' "
+        f"to it; if it should go for good, end its line in {RECORD_FILE} with ' removed' "
+        "(or build once with --accept-removed)"]
+    assert (site.root / RECORD_FILE).read_text() == before  # a failed build leaves the record alone
+
+    site.write("content/stories/acme-faster-onboarding.md",
+               story.replace("customer: acme", "customer: acme\naliases: [/stories/acme-onboarding/]"))
+    _, pages, errors = _build(site)
+    assert errors == []
+    assert {p.path: p.template for p in pages}["stories/acme-onboarding/"] == "redirect.html"
+    assert {"/stories/acme-onboarding/", "/stories/acme-faster-onboarding/"} <= set(_recorded(site))
+
+
+def test_accepting_a_removal_marks_it_removed_and_later_builds_pass(site):
+    _build(site)
+    (site.root / "content/stories/acme-onboarding.md").unlink()
+    assert len(_build(site)[2]) == 1
+    assert _build(site, accept=True)[2] == []
+    assert "/stories/acme-onboarding/ removed" in _recorded(site)
+    assert _build(site)[2] == []  # the removal is in the record now
+    site.write("content/stories/acme-onboarding.md", "---\ntitle: Back\nsummary: Again.\ncustomer: acme\n"
+               "date: 2025-01-01\n---\nBody.\n")
+    _build(site)
+    assert "/stories/acme-onboarding/" in _recorded(site)  # published again: no longer removed
+
+
+def test_a_url_marked_removed_by_hand_may_go(site):
+    _build(site)
+    record = (site.root / RECORD_FILE).read_text()
+    (site.root / RECORD_FILE).write_text(record.replace("/stories/acme-onboarding/\n",
+                                                        "/stories/acme-onboarding/   removed  # old pilot\n"))
+    (site.root / "content/stories/acme-onboarding.md").unlink()
+    assert _build(site)[2] == []
+
+
+@pytest.mark.parametrize("change", ["consent_expires: 2020-01-01", "status: draft"])
+def test_a_withdrawn_story_leaves_a_no_longer_available_page_at_its_old_urls(site, change):
+    site.write("content/stories/other.md", "---\ntitle: Other story\nsummary: Another.\ncustomer: acme\n"
+               "date: 2024-01-01\n---\nBody.\n")
+    story = (site.root / "content/stories/acme-onboarding.md").read_text()
+    site.write("content/stories/acme-onboarding.md", story.replace(
+        "customer: acme", "customer: acme\naliases: [/case-studies/acme/]"))
+    _build(site)
+    site.write("content/stories/acme-onboarding.md", story.replace(
+        "customer: acme", f"customer: acme\naliases: [/case-studies/acme/]\n{change}"))
+    built, pages, errors = _build(site)
+    assert errors == []
+    gone = [p for p in pages if p.template == "gone.html"]
+    assert [p.path for p in gone] == ["stories/acme-onboarding/", "case-studies/acme/"]
+    assert gone[0].context == {"kind": "story", "related": [built.stories[0]]}  # nothing of the withdrawn story
+    assert not gone[0].in_sitemap
+
+    site.write("themes/default/templates/gone.html", GONE_TEMPLATE)
+    problems = Problems()
+    html = Renderer(built, Theme(site.root, "default")).render(gone[0], problems).decode()
+    assert problems.items == []
+    assert "This story is no longer available" in html and '<meta name="robots" content="noindex">' in html
+    assert 'href="/stories/other/"' in html and "Other story" in html
+    for secret in ("How Acme cut onboarding", "Onboarding went from weeks to days", "It was slow"):
+        assert secret not in html
+
+
+def test_a_withheld_testimonial_keeps_its_aliases_only(site):
+    quote = "---\nauthor: Joris\ncustomer: acme\naliases: [/quotes/joris/]\n{}---\nFast.\n"
+    site.write("content/testimonials/joris.md", quote.format(""))
+    _build(site)
+    site.write("content/testimonials/joris.md", quote.format("consent_expires: 2020-01-01\n"))
+    _, pages, errors = _build(site)
+    assert errors == []
+    assert [(p.path, p.context["kind"]) for p in pages if p.template == "gone.html"] == [("quotes/joris/", "testimonial")]
+
+
+def test_a_draft_never_published_gets_no_page(site):
+    _build(site)
+    site.write("content/stories/secret-launch.md", "---\ntitle: Secret\nsummary: Soon.\ncustomer: acme\n"
+               "date: 2025-01-01\nstatus: draft\n---\nBody.\n")
+    _, pages, errors = _build(site)
+    assert errors == [] and "stories/secret-launch/" not in [p.path for p in pages]
+    _build(site, drafts=True)  # a preview with drafts is not recorded
+    assert "/stories/secret-launch/" not in _recorded(site)
+
+
+def test_an_unchanged_record_is_not_rewritten(site):
+    _build(site)
+    file = site.root / RECORD_FILE
+    file.write_text(file.read_text())
+    stamp = file.stat().st_mtime_ns
+    assert record_published(site.root, [line.lstrip("/") for line in _recorded(site)]) is False
+    assert file.stat().st_mtime_ns == stamp
+    assert not list(site.root.glob(".advocacy-*"))
+
+
+def test_a_line_that_is_not_a_url_is_reported_with_its_line(site):
+    site.write(RECORD_FILE, "# comment\n/\nstories/acme/\n/stories/x/ gone\n\n")
+    record = read_record(site.root)
+    assert list(record.published) == ["/"]
+    assert [(p.line, p.message.split(" should")[0]) for p in record.problems] == [
+        (3, "'stories/acme/'"), (4, "'/stories/x/ gone'")]
+    assert record.problems == check_published(site.root, ["", "stories/x/"], load_site(site.root)[0], accept=True)
