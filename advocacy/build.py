@@ -16,6 +16,7 @@ from advocacy.errors import ContentError, Problems, UsageError
 from advocacy.pages import Page, plan_pages
 from advocacy.paths import OUTSIDE_ROOT, files_under, relative
 from advocacy.render import Renderer, Theme
+from advocacy.search import SearchUnavailable, build_index, search_documents
 from advocacy.site import Site, build_site
 from advocacy.write import check_output_dir, write_output
 
@@ -66,9 +67,10 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
 Progress = Callable[[int, int], None]  # (pages rendered so far, pages in all)
 
 
-def render_site(root: Path, site: Site, problems: Problems,
-                progress: Progress | None = None) -> tuple[list[Page], dict[str, bytes | Path]]:
-    """Every output file of the site: rendered pages, theme assets and static files."""
+def render_site(root: Path, site: Site, problems: Problems, progress: Progress | None = None,
+                *, search: bool = False) -> tuple[list[Page], dict[str, bytes | Path]]:
+    """Every output file of the site: rendered pages, theme assets and static files,
+    and with `search` the search index."""
     theme = Theme(root, site.config.theme)
     if theme.missing:
         problems.error(CONFIG_FILE, site.config.lines.get("theme", 1),
@@ -93,7 +95,27 @@ def render_site(root: Path, site: Site, problems: Problems,
         data = renderer.render(page, problems)
         if data is not None:
             files[page.output] = data
+    _check_share_image(root, site, problems)
+    if search and not problems.errors:
+        files.update(_search_index(site, renderer, problems))
     return pages, files
+
+
+def _search_index(site: Site, renderer: Renderer, problems: Problems) -> dict[str, bytes]:
+    """The Pagefind bundle; without it (a warning) the search page says search is unavailable."""
+    documents = search_documents(site, renderer.url, renderer.body)
+    try:
+        return build_index(documents, site.config.language)
+    except SearchUnavailable as exc:
+        problems.warning(CONFIG_FILE, 1, f"{exc}; the site is built without its search index")
+        return {}
+
+
+def _check_share_image(root: Path, site: Site, problems: Problems) -> None:
+    image = site.config.share.image
+    if image and not (root / "static" / image.lstrip("/")).is_file():
+        problems.warning(CONFIG_FILE, site.config.lines.get("share", 1),
+                         f"'share.image' file static{image} was not found; link previews use the theme's picture")
 
 
 def build(root: Path, output: Path, *, drafts: bool = False, base_url: str | None = None,
@@ -104,7 +126,7 @@ def build(root: Path, output: Path, *, drafts: bool = False, base_url: str | Non
     site, problems = load_site(root, drafts=drafts, base_url=base_url, build_date=build_date)
     if site is None:
         raise ContentError(problems)
-    pages, files = render_site(root, site, problems, progress)
+    pages, files = render_site(root, site, problems, progress, search=True)
     if problems.errors:
         raise ContentError(problems)
     write_output(output, files)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from advocacy.content.fields import Bool, Field, FieldError, MapOf, Object, Slug, Text, Url, parse_fields
+from advocacy.content.fields import Bool, Field, FieldError, MapOf, Object, SitePath, Slug, Text, Url, parse_fields
 from advocacy.content.frontmatter import FrontMatterError, LineMap, decode, parse_yaml
 from advocacy.errors import Problems
 from advocacy.urls import WEB_SCHEMES
@@ -35,6 +35,7 @@ class MarkdownOptions:
 class ShareOptions:
     utm_source: str | None = None
     utm_medium: str | None = None
+    image: str | None = None
 
 
 class Language(Text):
@@ -70,6 +71,8 @@ CONFIG_FIELDS: dict[str, Field] = {f.name: f for f in [
     Field("share", Object(ShareOptions, [
         Field("utm_source", Text("outreach"), help="tracking parameter of shared links"),
         Field("utm_medium", Text("email"), help="tracking parameter of shared links"),
+        Field("image", SitePath("/images/share.png"), help="the picture of link previews of pages that have "
+              "none of their own: a PNG or JPEG in static/, 1200×630 pixels is best"),
     ])),
 ]}
 

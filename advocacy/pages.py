@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from advocacy.content.records import Customer, Record, Tagged
 from advocacy.content.schema import KINDS
 from advocacy.errors import Problems
+from advocacy.facets import facets_for, search_facets
 from advocacy.site import Site, Term
 
 LIST_KINDS = ("stories", "testimonials", "videos", "customers", "collections")
@@ -70,11 +71,13 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
     """Every page of the site, in a stable order; URL clashes become problems."""
     pages = [
         Page("", "home.html", _home(site)),
-        Page("stories/", "stories.html", {"items": site.stories}),
-        Page("testimonials/", "testimonials.html", {"items": site.testimonials}),
-        Page("videos/", "videos.html", {"items": site.videos}),
+        Page("stories/", "stories.html", {"items": site.stories, "facets": facets_for(site, "stories")}),
+        Page("testimonials/", "testimonials.html",
+             {"items": site.testimonials, "facets": facets_for(site, "testimonials")}),
+        Page("videos/", "videos.html", {"items": site.videos, "facets": facets_for(site, "videos")}),
         Page("customers/", "customers.html", {"items": sorted(site.customers.values(), key=lambda c: c.name.lower())}),
         Page("collections/", "collections.html", {"items": site.collections}),
+        Page("search/", "search.html", {"search_facets": search_facets(site)}, in_sitemap=False),
     ]
     for story in site.stories:
         pages.append(Page(path_for(story), "story.html", {

@@ -17,9 +17,13 @@ from markupsafe import Markup
 from advocacy.config import CONFIG_FILE
 from advocacy.content.records import Record
 from advocacy.errors import Problems
+from advocacy.facets import facet_attributes
 from advocacy.images import image_size
 from advocacy.markup import MarkdownRenderer
 from advocacy.pages import Page, path_for, peer_request_url
+from advocacy.seo import (
+    DEFAULT_SHARE_IMAGE, breadcrumb_list, description_of, json_ld, page_data, plain_text, share_image,
+)
 from advocacy.paths import files_under, relative
 from advocacy.site import Site, Term
 from advocacy.video import parse_video_url
@@ -74,9 +78,10 @@ class Renderer:
         self.markdown = MarkdownRenderer(site.config.base_path, site.config.markdown.unsafe_html)
         self._bodies: dict[int, Markup] = {}
         self._image_sizes: dict[str, tuple[int, int] | None] = {}
+        self._theme_files = theme.static_files()
         self._asset_versions = {
             path: hashlib.sha256(file.read_bytes()).hexdigest()[:10]
-            for path, file in theme.static_files().items()
+            for path, file in self._theme_files.items()
         }
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([d / "templates" for d in theme.dirs]),
@@ -91,6 +96,8 @@ class Renderer:
             asset=self.asset, body=self.body, video=parse_video_url, image_size=self.image_size,
             customer_of=site.customer_of, terms_of=site.terms_of, path_for=path_for,
             request_url=lambda customer, item=None: peer_request_url(site, customer, item),
+            breadcrumb_data=self.breadcrumb_data, text_of=self.text_of, description_of=description_of,
+            facet_attrs=lambda item: facet_attributes(site, item),
         )
         self.env.filters.update(long_date=long_date, iso_datetime=iso_datetime)
 
@@ -111,10 +118,31 @@ class Renderer:
         return f"{self.url(path)}?v={self._asset_versions[path]}"
 
     def image_size(self, site_path: str) -> tuple[int, int] | None:
-        """(width, height) of an image of static/, such as a logo, for its <img> tag."""
+        """(width, height) of an image of static/ (such as a logo) or of the theme, for its <img> tag."""
         if site_path not in self._image_sizes:
-            self._image_sizes[site_path] = image_size(self.theme.root / "static" / site_path.lstrip("/"))
+            rel = site_path.lstrip("/")
+            file = self._theme_files.get(rel) or self.theme.root / "static" / rel
+            self._image_sizes[site_path] = image_size(file)
         return self._image_sizes[site_path]
+
+    def text_of(self, record: Record) -> str:
+        """A record's body as plain text, on one line."""
+        return plain_text(self.body(record))
+
+    def breadcrumb_data(self, trail: list[tuple[str, str | Record | Term]]) -> Markup:
+        """JSON-LD of a page's breadcrumb trail (the home page first, as shown)."""
+        return json_ld(breadcrumb_list([("Home", self.absolute_url(""))]
+                                       + [(label, self.absolute_url(target)) for label, target in trail]))
+
+    def _seo(self, page: Page) -> dict:
+        """The share image and structured data of an HTML page."""
+        if not page.template.endswith(".html"):
+            return {}
+        item = page.context.get("item")
+        image = share_image(item if isinstance(item, Record) else None, self.site, self.absolute_url,
+                            self.image_size, f"{ASSETS_DIR}/{DEFAULT_SHARE_IMAGE}")
+        data = page_data(page.template, page.context, self.site, self.absolute_url, self.text_of, image)
+        return {"share_image": image, "structured_data": Markup("").join(json_ld(d) for d in data)}
 
     def body(self, record: Record) -> Markup:
         """A record's Markdown body as safe HTML (rendered once per build)."""
@@ -127,7 +155,8 @@ class Renderer:
         """The page's bytes, or None with a problem naming the template line."""
         try:
             template = self.env.get_template(page.template)
-            text = template.render(page=page, canonical=self.absolute_url(page.path), **page.context)
+            text = template.render(page=page, canonical=self.absolute_url(page.path), **self._seo(page),
+                                   **page.context)
         except jinja2.TemplateSyntaxError as exc:
             problems.error(self._template_path(exc.filename), exc.lineno or 1, f"template error: {exc.message}")
             return None

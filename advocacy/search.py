@@ -1,0 +1,100 @@
+"""The search index of /search/: Pagefind, run on one small document per item.
+
+Each published story, video, testimonial and customer becomes a document
+written for the indexer alone (its title, text, kind, customer, facets and
+URL), so the index never depends on how a theme lays out its pages, and
+what is left out of the site (drafts, even in a --drafts build, and
+withheld items) is never indexed. The bundle Pagefind writes becomes part
+of the output before it is swapped in, so a failed build publishes neither.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from advocacy.content.records import Customer, Record, Tagged
+from advocacy.facets import FACET_PARAMS
+from advocacy.search_bundle import stable_bundle
+from advocacy.site import Site
+
+BUNDLE_DIR = "pagefind"  # published at /pagefind/
+# The bundle files the search page never loads: Pagefind's own UIs and the indexing playground.
+_UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.", "playground/")
+_TIMEOUT = 600  # seconds; 5,000 items take a few
+
+
+class SearchUnavailable(Exception):
+    """Pagefind could not run here; the site builds without a search index."""
+
+
+def pagefind_binary() -> Path:
+    """The Pagefind executable of the `pagefind[bin]` package."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        raise SearchUnavailable("the Pagefind binary is not installed (pip install 'pagefind[bin]')") from None
+    try:
+        return Path(get_executable())
+    except FileNotFoundError as exc:
+        raise SearchUnavailable(f"the Pagefind binary is missing: {exc}") from None
+
+
+def search_documents(site: Site, url: Callable[[Record], str], body: Callable[[Record], Markup]) -> dict[str, str]:
+    """Indexer input: file name -> HTML document, one per item a prospect may find."""
+    documents = {}
+    for kind in ("stories", "videos", "testimonials", "customers"):
+        for record in site.published(kind):
+            if isinstance(record, Tagged) and record.is_draft:
+                continue  # shown in a --drafts preview, never findable
+            documents[f"{kind}/{record.slug}.html"] = _document(site, record, url(record), body(record))
+    return documents
+
+
+def _document(site: Site, record: Record, url: str, body: Markup) -> str:
+    kind = {"stories": "Story", "videos": "Video", "testimonials": "Testimonial", "customers": "Customer"}[record.kind]
+    customer = record if isinstance(record, Customer) else site.customer_of(record)
+    title = getattr(record, "title", None) or (
+        f"{record.author}, {customer.name}" if kind == "Testimonial" else customer.name)
+    lead = getattr(record, "summary", None) or ""
+    meta = {"title": title, "url": url, "kind": kind, "customer": customer.name}
+    filters: list[tuple[str, str]] = [("kind", kind)]
+    for key, param in FACET_PARAMS:
+        filters += [(param, term.name) for term in site.terms_of(record, key)]
+    tags = "".join(f'<meta data-pagefind-meta="{escape(k)}[content]" content="{escape(v)}">' for k, v in meta.items())
+    tags += "".join(f'<meta data-pagefind-filter="{escape(k)}[content]" content="{escape(v)}">' for k, v in filters)
+    return (f'<!doctype html><html lang="{escape(site.config.language)}"><head><title>{escape(title)}</title></head>'
+            f'<body data-pagefind-body>{tags}<h1>{escape(title)}</h1><p>{escape(lead)}</p>{body}</body></html>')
+
+
+def build_index(documents: dict[str, str], language: str) -> dict[str, bytes]:
+    """Run Pagefind over `documents`; output path under pagefind/ -> bytes."""
+    binary = pagefind_binary()
+    with tempfile.TemporaryDirectory(prefix="advocacy-search-") as temp:
+        source, bundle = Path(temp) / "site", Path(temp) / "bundle"
+        for name, html in documents.items():
+            file = source / name
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(html, encoding="utf-8")
+        source.mkdir(exist_ok=True)
+        command = [str(binary), "--site", str(source), "--output-path", str(bundle), "--silent"]
+        if not documents:  # an empty site: Pagefind still writes a bundle that finds nothing
+            (source / "empty.html").write_text(f'<html lang="{language}"><body></body></html>', encoding="utf-8")
+        try:
+            run = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SearchUnavailable(f"Pagefind could not run: {exc}") from None
+        if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
+            detail = (run.stderr or run.stdout).strip().splitlines()
+            raise SearchUnavailable("Pagefind failed" + (f": {detail[-1]}" if detail else ""))
+        files = {f"{BUNDLE_DIR}/{file.relative_to(bundle).as_posix()}": file.read_bytes()
+                 for file in sorted(bundle.rglob("*"))
+                 if file.is_file() and not file.relative_to(bundle).as_posix().startswith(_UNUSED)}
+    try:
+        return stable_bundle(files, f"{BUNDLE_DIR}/")
+    except (ValueError, IndexError, KeyError, TypeError, EOFError, OSError):
+        return files  # a Pagefind of another format: it works, only not byte-reproducible
