@@ -1,0 +1,245 @@
+"""The HTTP side of `advocacy serve`: files of the preview folder only, with the
+live-reload script, the draft banner and the error overlay added to HTML.
+
+Nothing here is ever written to disk: the additions exist in responses only,
+so a built site never carries them.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from advocacy.errors import Problem
+
+PREFIX = "/__advocacy__/"
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+HEARTBEAT_SECONDS = 10.0
+
+# Reloads the page when the server says the site changed. EventSource
+# reconnects by itself after a restart of the server, so an open tab recovers.
+RELOAD_JS = b"""\
+(function () {
+  var me = document.currentScript;
+  var since = me ? me.getAttribute("data-version") : "0";
+  var source = new EventSource("/__advocacy__/events?since=" + encodeURIComponent(since));
+  source.addEventListener("reload", function () { source.close(); window.location.reload(); });
+})();
+"""
+
+BANNER_STYLE = ("position:sticky;top:0;z-index:2147483646;margin:0;padding:.5rem 1rem;"
+                "background:#fff3cd;color:#5c4400;border-bottom:2px solid #c69500;"
+                "font:600 15px/1.4 system-ui,sans-serif;text-align:center")
+OVERLAY_STYLE = ("position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;"
+                 "margin:0;padding:1rem 1.25rem;background:#2b0b0e;color:#ffe9e9;"
+                 "border-top:4px solid #ff5a5f;font:14px/1.5 ui-monospace,monospace;"
+                 "box-shadow:0 -4px 24px rgba(0,0,0,.4)")
+
+
+@dataclass
+class PreviewState:
+    """What the last build left for the server: shared with the rebuild thread."""
+
+    version: int = 0
+    problems: list[Problem] = field(default_factory=list)  # errors of the last build; [] if it worked
+    drafts: dict[str, str] = field(default_factory=dict)  # output file -> its draft's content file
+    stopping: bool = False
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, problems: list[Problem], drafts: dict[str, str] | None = None) -> None:
+        """A build finished: record its outcome and wake every waiting page."""
+        with self.changed:
+            self.version += 1
+            self.problems = list(problems)
+            if drafts is not None:
+                self.drafts = dict(drafts)
+            self.changed.notify_all()
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopping = True
+            self.changed.notify_all()
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True  # an open event stream must not keep Ctrl-C waiting
+
+    def __init__(self, address: tuple[str, int], folder: Path, state: PreviewState):
+        self.folder = folder.resolve()
+        self.state = state
+        self.local_only = address[0] in LOOPBACK
+        super().__init__(address, PreviewHandler)
+
+
+def resolve_file(folder: Path, url_path: str) -> Path | str | None:
+    """The file of `folder` a URL path asks for; a str is a redirect target (a
+    folder asked without its slash); None for anything outside, hidden or missing."""
+    decoded = unquote(url_path)
+    if "\x00" in decoded or "\\" in decoded:
+        return None
+    parts = [part for part in decoded.split("/") if part]
+    if any(part in (".", "..") or part.startswith(".") for part in parts):
+        return None  # climbing out, or the build's own marker and staging files
+    candidate = folder.joinpath(*parts)
+    try:
+        real = candidate.resolve()
+    except (OSError, RuntimeError):
+        return None
+    if real != folder and folder not in real.parents:
+        return None  # a link that leads out of the preview folder
+    if real.is_dir():
+        if not url_path.endswith("/"):
+            return url_path + "/"
+        index = real / "index.html"
+        return index if index.is_file() else None  # never a listing of the folder
+    return real if real.is_file() else None
+
+
+def inject(page: bytes, draft_source: str | None, version: int, problems: list[Problem]) -> bytes:
+    """Add the reload script, and the draft banner or the error overlay, to an HTML page."""
+    text = page.decode("utf-8", "replace")
+    top = ""
+    if draft_source:
+        top = (f'<p data-advocacy-draft role="status" style="{BANNER_STYLE}">Draft: shown in this preview only. '
+               f"Set status: published in {html.escape(draft_source)} to publish it.</p>")
+    bottom = f'<script src="{PREFIX}reload.js" data-version="{version}"></script>'
+    if problems:
+        bottom = overlay(problems) + bottom
+    lower = text.lower()
+    body = lower.find("<body")
+    if top and body != -1 and (close := lower.find(">", body)) != -1:
+        text = text[:close + 1] + top + text[close + 1:]
+        lower = text.lower()
+    end = lower.rfind("</body>")
+    text = text[:end] + bottom + text[end:] if end != -1 else text + bottom
+    return text.encode("utf-8")
+
+
+def overlay(problems: list[Problem]) -> str:
+    """The build errors, shown over the last good page until they are fixed."""
+    items = "".join(f"<li><b>{html.escape(p.path)}:{p.line}</b>: {html.escape(p.message)}</li>" for p in problems)
+    count = f"{len(problems)} error" + ("s" if len(problems) != 1 else "")
+    return (f'<section data-advocacy-errors role="alert" style="{OVERLAY_STYLE}">'
+            f'<h2 style="margin:0 0 .5rem;font:700 16px/1.3 system-ui,sans-serif;color:#ffb3b5">'
+            f"The site could not be rebuilt: {count}. Fix and save; this page reloads by itself.</h2>"
+            f'<ul style="margin:0;padding-left:1.25rem">{items}</ul>'
+            "<p style=\"margin:.5rem 0 0;opacity:.8\">Below it: the last version that built.</p></section>")
+
+
+ERROR_PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>advocacy preview: errors</title>
+</head><body style="font:16px/1.5 system-ui,sans-serif;margin:2rem"><h1>No preview yet</h1>
+<p>The site has not built yet. The errors are listed below.</p></body></html>"""
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    server_version = "advocacy-preview"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        pass  # the terminal is for build results, not a line per request
+
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        self._respond(send_body=False)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._respond(send_body=True)
+
+    def _respond(self, send_body: bool) -> None:
+        host = urlsplit("//" + (self.headers.get("Host") or "")).hostname or ""
+        if self.server.local_only and host not in LOOPBACK:
+            # another site's page, pointed at 127.0.0.1 by its DNS, must not read the drafts
+            return self._send(403, b"This preview answers only at localhost.", "text/plain; charset=utf-8", send_body)
+        path = urlsplit(self.path).path
+        if path == PREFIX + "events":
+            return self._events()
+        if path == PREFIX + "reload.js":
+            return self._send(200, RELOAD_JS, "text/javascript; charset=utf-8", send_body)
+        if path == PREFIX + "status":
+            state = self.server.state
+            with state.changed:
+                status = {"version": state.version, "errors": [str(p) for p in state.problems]}
+            return self._send(200, json.dumps(status).encode(), "application/json", send_body)
+        found = resolve_file(self.server.folder, path)
+        if isinstance(found, str):
+            query = urlsplit(self.path).query
+            return self._redirect(found + (f"?{query}" if query else ""))
+        if found is None:
+            return self._not_found(send_body)
+        self._send_file(200, found, send_body)
+
+    def _not_found(self, send_body: bool) -> None:
+        page = self.server.folder / "404.html"
+        if page.is_file():
+            return self._send_file(404, page, send_body)
+        with self.server.state.changed:
+            failing = bool(self.server.state.problems)
+        if failing:  # nothing built yet: the errors are the page
+            return self._send_html(500, ERROR_PAGE, None, send_body)
+        self._send(404, b"Not found", "text/plain; charset=utf-8", send_body)
+
+    def _send_file(self, status: int, file: Path, send_body: bool) -> None:
+        try:
+            data = file.read_bytes()
+        except OSError:  # replaced by a rebuild between the lookup and the read
+            return self._send(503, b"Rebuilding; reload the page.", "text/plain; charset=utf-8", send_body)
+        if file.suffix == ".html":
+            rel = file.relative_to(self.server.folder).as_posix()
+            return self._send_html(status, data, rel, send_body)
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/xml", "image/svg+xml", "application/json"):
+            kind += "; charset=utf-8"
+        self._send(status, data, kind, send_body)
+
+    def _send_html(self, status: int, data: bytes, rel: str | None, send_body: bool) -> None:
+        state = self.server.state
+        with state.changed:
+            version, problems = state.version, list(state.problems)
+            draft = state.drafts.get(rel) if rel else None
+        self._send(status, inject(data, draft, version, problems), "text/html; charset=utf-8", send_body)
+
+    def _send(self, status: int, data: bytes, kind: str, send_body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")  # a preview is always the latest build
+        self.end_headers()
+        if send_body:
+            self.wfile.write(data)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _events(self) -> None:
+        """Server-Sent Events: 'reload' as soon as the version differs from the page's."""
+        query = urlsplit(self.path).query
+        since = next((v for k, _, v in (p.partition("=") for p in query.split("&")) if k == "since"), "")
+        state = self.server.state
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        try:
+            while True:
+                with state.changed:
+                    state.changed.wait_for(lambda: state.stopping or str(state.version) != since,
+                                           timeout=HEARTBEAT_SECONDS)
+                    stopping, version = state.stopping, state.version
+                if stopping:
+                    return
+                if str(version) != since:
+                    self.wfile.write(f"event: reload\ndata: {version}\n\n".encode())
+                    self.wfile.flush()
+                    return
+                self.wfile.write(b": still here\n\n")  # finds closed tabs; keeps proxies from timing out
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the tab was closed

@@ -1,0 +1,265 @@
+"""`advocacy serve`: a real server on a free port, a real file watcher, real edits."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from advocacy.errors import UsageError
+from advocacy.serve import PREVIEW_DIR, Preview
+from tests.conftest import STORY
+
+TIMEOUT = 10.0
+
+
+class Running:
+    """A Preview serving and watching in background threads, and a small HTTP client."""
+
+    def __init__(self, root: Path, **options):
+        self.events: list = []
+        self.preview = Preview(root, port=0, report=self.events.append, **options)
+        self.preview.start()
+        self.stop = threading.Event()
+        self.watcher = threading.Thread(target=self.preview.watch, args=(self.stop,), kwargs={"step_ms": 10},
+                                        daemon=True)
+        self.watcher.start()
+        time.sleep(0.2)  # the watcher needs a moment to set up its watches before the first edit
+
+    def request(self, path: str, host: str = "localhost") -> tuple[int, dict, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.preview.port, timeout=TIMEOUT)
+        conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", f"{host}:{self.preview.port}")
+        conn.endheaders()
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        return response.status, dict(response.getheaders()), body
+
+    def page(self, path: str) -> BeautifulSoup:
+        status, _, body = self.request(path)
+        assert status == 200, (path, status)
+        return BeautifulSoup(body, "html.parser")
+
+    def version(self) -> int:
+        return json.loads(self.request("/__advocacy__/status")[2])["version"]
+
+    def next_reload(self, since: int) -> int:
+        """Wait on the event stream, as the page's script does, for the reload after `since`."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.preview.port, timeout=TIMEOUT)
+        conn.request("GET", f"/__advocacy__/events?since={since}")
+        response = conn.getresponse()
+        assert response.getheader("Content-Type") == "text/event-stream"
+        lines: list[str] = []
+        while len(lines) < 2 and (line := response.fp.readline().decode()):
+            if line.strip() and not line.startswith(":"):  # ':' lines are heartbeats
+                lines.append(line.strip())
+        conn.close()
+        assert lines[0] == "event: reload", lines
+        return int(lines[1].removeprefix("data: "))
+
+    def close(self) -> None:
+        self.stop.set()
+        self.watcher.join(timeout=TIMEOUT)
+        self.preview.close()
+
+
+@pytest.fixture
+def running(site):
+    servers: list[Running] = []
+
+    def start(**options) -> Running:
+        servers.append(Running(site.root, **options))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def test_a_page_is_served_with_the_reload_script_that_a_build_never_has(site, running):
+    server = running()
+    home = server.page("/")
+    script = home.find("script", src="/__advocacy__/reload.js")
+    assert script is not None and script["data-version"] == str(server.version())
+    story = server.page("/stories/acme-onboarding/")
+    assert story.h1.get_text(strip=True) == "How Acme cut onboarding"
+    assert all(a["href"].startswith(("/", "#", "mailto:", "http")) for a in story.find_all("a", href=True))
+    status, headers, js = server.request("/__advocacy__/reload.js")
+    assert status == 200 and b"EventSource" in js and headers["Content-Type"].startswith("text/javascript")
+    # the preview has its own folder; output/ is not touched, and a build has no script
+    assert (site.root / PREVIEW_DIR / "index.html").is_file()
+    assert not site.output.exists()
+    assert site.run("build").exit_code == 0
+    built = site.page("")
+    assert built.find("script", src="/__advocacy__/reload.js") is None
+    assert not [s for s in built.find_all("script") if "EventSource" in (s.string or "")]
+
+
+def test_saving_a_file_rebuilds_and_reloads(site, running):
+    server = running()
+    before = server.version()
+    site.write("content/stories/acme-onboarding.md", STORY.replace("How Acme cut onboarding", "Acme, faster"))
+    after = server.next_reload(before)
+    assert after > before
+    assert server.page("/stories/acme-onboarding/").h1.get_text(strip=True) == "Acme, faster"
+    built = [e for e in server.events if e.changed]
+    assert built and built[-1].ok and built[-1].changed == ["content/stories/acme-onboarding.md"]
+    # a page that loaded the new version waits: no reload without a change
+    assert server.page("/").find("script", src="/__advocacy__/reload.js")["data-version"] == str(server.version())
+
+
+def test_an_error_shows_over_the_last_good_page_until_it_is_fixed(site, running):
+    server = running()
+    before = server.version()
+    site.write("content/stories/acme-onboarding.md", STORY.replace("title:", "titel:"))
+    failed = server.next_reload(before)
+    page = server.page("/stories/acme-onboarding/")
+    overlay = page.find(attrs={"data-advocacy-errors": True})
+    assert overlay is not None and overlay.get("role") == "alert"
+    messages = [li.get_text() for li in overlay.find_all("li")]
+    assert "content/stories/acme-onboarding.md:2: unknown key 'titel' (did you mean 'title'?)" in messages
+    assert page.h1.get_text(strip=True) == "How Acme cut onboarding"  # the last good version, under it
+    assert server.events[-1].ok is False
+    status = json.loads(server.request("/__advocacy__/status")[2])
+    assert status["errors"][0].startswith("content/stories/acme-onboarding.md:2:")
+
+    site.write("content/stories/acme-onboarding.md", STORY)
+    server.next_reload(failed)
+    fixed = server.page("/stories/acme-onboarding/")
+    assert fixed.find(attrs={"data-advocacy-errors": True}) is None
+    assert server.events[-1].ok is True
+
+
+def test_a_site_that_does_not_build_at_first_still_serves_its_errors(site, running):
+    site.write("content/stories/acme-onboarding.md", STORY.replace("customer: acme", "customer: nobody"))
+    server = running()
+    status, _, body = server.request("/")
+    assert status == 500
+    overlay = BeautifulSoup(body, "html.parser").find(attrs={"data-advocacy-errors": True})
+    assert "unknown customer 'nobody'" in overlay.get_text()
+    site.write("content/stories/acme-onboarding.md", STORY)
+    server.next_reload(server.version())
+    assert server.page("/").find(attrs={"data-advocacy-errors": True}) is None
+
+
+def test_config_static_and_theme_changes_rebuild_too(site, running):
+    server = running()
+    version = server.version()
+    site.write("advocacy.yaml", (site.root / "advocacy.yaml").read_text().replace("Peer Stories", "Peer Voices"))
+    version = server.next_reload(version)
+    assert server.page("/").title.get_text().strip().endswith("Peer Voices")
+    site.write("static/images/chart.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    version = server.next_reload(version)
+    assert server.request("/images/chart.svg")[0] == 200
+    site.write("themes/default/templates/404.html", '{% extends "base.html" %}{% block content %}<h1>Lost</h1>{% endblock %}')
+    server.next_reload(version)
+    status, _, body = server.request("/no/such/page/")
+    assert status == 404 and BeautifulSoup(body, "html.parser").h1.get_text() == "Lost"
+
+
+def test_drafts_show_with_a_banner_unless_no_drafts(site, running):
+    site.write("content/stories/secret.md", STORY.replace("date: 2025-03-14", "date: 2025-03-14\nstatus: draft"))
+    server = running()
+    banner = server.page("/stories/secret/").find(attrs={"data-advocacy-draft": True})
+    assert banner is not None and "content/stories/secret.md" in banner.get_text()
+    assert server.page("/stories/acme-onboarding/").find(attrs={"data-advocacy-draft": True}) is None
+    published = running(drafts=False)
+    assert published.request("/stories/secret/")[0] == 404
+
+
+TRAVERSALS = [
+    "/../advocacy.yaml", "/%2e%2e/advocacy.yaml", "/%2E%2E%2Fadvocacy.yaml", "/stories/..%2f..%2fadvocacy.yaml",
+    "/..%5cadvocacy.yaml", "/%252e%252e/advocacy.yaml", "//etc/passwd", "/stories/%00/", "/.advocacy-output",
+    "/outside/secret.txt", "/outside/", "/assets/", "/stories/acme-onboarding/index.html/..",
+]
+
+
+def test_nothing_outside_the_preview_folder_and_no_listings(site, running, tmp_path):
+    (tmp_path / "secret.txt").write_text("TOP SECRET")
+    server = running()
+    os.symlink(tmp_path, site.root / PREVIEW_DIR / "outside")  # a link inside that leads out
+    for path in TRAVERSALS:
+        status, _, body = server.request(path)
+        assert status in (301, 404), (path, status)
+        assert b"TOP SECRET" not in body and b"base_url" not in body and b"root:" not in body, path
+        assert b"Index of" not in body and b"Directory listing" not in body, path
+    assert server.request("/assets/site.css")[0] == 200  # while the files of the site are served
+
+
+def test_a_folder_without_its_slash_is_redirected(site, running):
+    server = running()
+    status, headers, _ = server.request("/stories/acme-onboarding?utm_source=x")
+    assert status == 301 and headers["Location"] == "/stories/acme-onboarding/?utm_source=x"
+
+
+def test_other_host_names_are_refused(site, running):
+    # a web page whose DNS points at 127.0.0.1 must not read the drafts
+    assert running().request("/", host="attacker.example")[0] == 403
+
+
+def test_a_busy_port_is_skipped_or_refused(site):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        preview = Preview(site.root, port=port)
+        try:
+            assert preview.port != port and preview.port > port
+        finally:
+            preview.close()
+        with pytest.raises(UsageError, match=f"port {port} is in use"):
+            Preview(site.root, port=port, next_free=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
+def test_the_command_serves_and_stops_cleanly_on_ctrl_c(site):
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "advocacy", "serve", "--port", str(port), "--site",
+                                str(site.root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = process.stdout.readline()
+        while "Previewing" not in first:
+            assert process.poll() is None, process.stderr.read()
+            first = process.stdout.readline()
+        assert f"http://localhost:{port}/" in first
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        conn.request("GET", "/stories/")
+        assert conn.getresponse().status == 200
+        conn.close()
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=TIMEOUT)
+    finally:
+        process.kill()
+    assert process.returncode == 0
+    assert "Stopped." in out
+    assert "Traceback" not in err
+
+
+def test_the_command_refuses_a_port_chosen_and_taken(site):
+    from click.testing import CliRunner
+
+    from advocacy.cli import main
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port), "--site", str(site.root)])
+    assert result.exit_code == 2
+    assert f"port {port} is in use" in result.stderr and "--port" in result.stderr
