@@ -105,7 +105,7 @@ def _search_index(site: Site, renderer: Renderer, problems: Problems) -> dict[st
     """The Pagefind bundle; without it (a warning) the search page says search is unavailable."""
     documents = search_documents(site, renderer.url, renderer.body)
     try:
-        return build_index(documents, site.config.language)
+        return build_index(documents)
     except SearchUnavailable as exc:
         problems.warning(CONFIG_FILE, 1, f"{exc}; the site is built without its search index")
         return {}

@@ -62,7 +62,7 @@ def _item(data: bytes, pos: int) -> tuple[Any, int]:
             pairs.append((key, value))
         return dict(pairs), pos
     if major == 7:
-        return Simple(arg), pos
+        return {20: False, 21: True, 22: None}.get(arg, Simple(arg)), pos
     raise ValueError(f"unsupported CBOR type {major} (tags)")
 
 
@@ -70,8 +70,8 @@ def encode(value: Any) -> bytes:
     """The shortest encoding of `value`, as `decode` gives it."""
     if isinstance(value, Simple):
         return _head(7, int(value))
-    if isinstance(value, bool):
-        return bytes([0xF5 if value else 0xF4])
+    if isinstance(value, bool) or value is None:
+        return bytes([{False: 0xF4, True: 0xF5, None: 0xF6}[value]])
     if isinstance(value, int):
         return _head(0, value) if value >= 0 else _head(1, -1 - value)
     if isinstance(value, float):

@@ -62,6 +62,8 @@ class _SafeLinks(Treeprocessor):
             for index, element in enumerate(list(parent)):
                 if element.tag == "a":
                     self._link(element)
+                elif element.tag == "th" and not (element.text or "").strip() and not len(element):
+                    element.tag = "td"  # an empty corner cell heads nothing
                 elif element.tag == "img":
                     replacement = self._image(element)
                     if replacement is not None:

@@ -71,8 +71,10 @@ def _document(site: Site, record: Record, url: str, body: Markup) -> str:
             f'<body data-pagefind-body>{tags}<h1>{escape(title)}</h1><p>{escape(lead)}</p>{body}</body></html>')
 
 
-def build_index(documents: dict[str, str], language: str) -> dict[str, bytes]:
+def build_index(documents: dict[str, str]) -> dict[str, bytes]:
     """Run Pagefind over `documents`; output path under pagefind/ -> bytes."""
+    if not documents:
+        return {}  # Pagefind builds no index of nothing; the search page then says search is unavailable
     binary = pagefind_binary()
     with tempfile.TemporaryDirectory(prefix="advocacy-search-") as temp:
         source, bundle = Path(temp) / "site", Path(temp) / "bundle"
@@ -80,10 +82,7 @@ def build_index(documents: dict[str, str], language: str) -> dict[str, bytes]:
             file = source / name
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_text(html, encoding="utf-8")
-        source.mkdir(exist_ok=True)
         command = [str(binary), "--site", str(source), "--output-path", str(bundle), "--silent"]
-        if not documents:  # an empty site: Pagefind still writes a bundle that finds nothing
-            (source / "empty.html").write_text(f'<html lang="{language}"><body></body></html>', encoding="utf-8")
         try:
             run = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:

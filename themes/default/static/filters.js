@@ -40,18 +40,6 @@
   reset.type = "button";
   reset.className = "button button-secondary filters-reset";
   reset.textContent = "Reset filters";
-  // On a phone the options fold away behind this button (CSS shows it there only).
-  var toggle = bar.appendChild(document.createElement("button"));
-  toggle.type = "button";
-  toggle.className = "button button-secondary filters-toggle";
-  toggle.textContent = "Show filters";
-  toggle.setAttribute("aria-expanded", "false");
-  root.classList.add("is-folded");
-  toggle.addEventListener("click", function () {
-    var folded = root.classList.toggle("is-folded");
-    toggle.setAttribute("aria-expanded", String(!folded));
-    toggle.textContent = folded ? "Show filters" : "Hide filters";
-  });
 
   function read() {
     var params = new URLSearchParams(location.search), state = {};

@@ -36,7 +36,9 @@
   function drawFilters(available) {
     var wanted = fromUrl().filters;
     groups.forEach(function (group, i) {
-      var values = Object.keys(available[names[i]] || {}).sort();
+      var values = Object.keys(available[names[i]] || {}).sort(function (a, b) {
+        return a.localeCompare(b, undefined, {numeric: true});  // 51-200 before 201-1000
+      });
       var ul = group.querySelector("ul");
       values.forEach(function (value) {
         var button = el("button", "tag", value + " ");
