@@ -8,7 +8,7 @@ import click
 from advocacy import __version__
 from advocacy.commands.build import build
 from advocacy.commands.check import check
-from advocacy.commands.references import references
+from advocacy.commands.import_csv import import_group
 from advocacy.commands.serve import serve
 from advocacy.commands.share import share
 from advocacy.commands.match import match
@@ -35,4 +35,4 @@ main.add_command(new)
 main.add_command(match)
 main.add_command(share)
 main.add_command(serve)
-main.add_command(references)
+main.add_command(import_group)

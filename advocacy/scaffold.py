@@ -136,7 +136,7 @@ def front_matter(kind: Kind, title: str, today: dt.date, customer: Customer | No
     return "\n".join([*lines, "---", ""])
 
 
-def _customers(root: Path) -> tuple[dict[str, Customer], set[str]]:
+def site_customers(root: Path) -> tuple[dict[str, Customer], set[str]]:
     """The site's customers that load, and the slugs of every customer file."""
     content = load_content(root, Problems())  # problems are `check`'s to report
     loaded = {c.slug: c for c in content.by_kind["customers"]}
@@ -144,22 +144,27 @@ def _customers(root: Path) -> tuple[dict[str, Customer], set[str]]:
     return loaded, files
 
 
+def match_customer(wanted: str, loaded: dict[str, Customer], slugs: set[str]) -> str | None:
+    """The slug of the customer `wanted` names by its slug or by its name, in any case."""
+    if wanted in slugs:
+        return wanted
+    by_name = {c.name.casefold(): c.slug for c in loaded.values()}
+    return by_name.get(" ".join(wanted.split()).casefold())  # "Acme Logistics" works too
+
+
 def _find_customer(root: Path, wanted: str | None, kind: Kind) -> tuple[str | None, Customer | None]:
     if "customer" not in kind.fields:
         return None, None
-    loaded, slugs = _customers(root)
+    loaded, slugs = site_customers(root)
     if wanted is None:
         if not slugs:
             raise UsageError(f"a {kind.singular} is about a customer, and this site has none yet: "
                              "add one first with  advocacy new customer \"Their Name\"")
         raise UsageError(f"say which customer this {kind.singular} is about with --customer SLUG "
                          f"(one of: {', '.join(sorted(slugs))})")
-    if wanted in slugs:
-        return wanted, loaded.get(wanted)
-    by_name = {c.name.casefold(): c for c in loaded.values()}
-    if wanted.casefold() in by_name:  # `--customer "Acme Logistics"` works too
-        customer = by_name[wanted.casefold()]
-        return customer.slug, customer
+    slug = match_customer(wanted, loaded, slugs)
+    if slug is not None:
+        return slug, loaded.get(slug)
     known = ", ".join(sorted(slugs)) or "none yet"
     raise UsageError(f"no customer '{wanted}'{did_you_mean(wanted, slugs)} in content/customers/ "
                      f"(known: {known}); add it with  advocacy new customer \"Their Name\"")
