@@ -9,6 +9,7 @@ from advocacy import __version__
 from advocacy.commands.build import build
 from advocacy.commands.check import check
 from advocacy.commands.import_csv import import_group
+from advocacy.commands.references import references
 from advocacy.commands.serve import serve
 from advocacy.commands.share import share
 from advocacy.commands.match import match
@@ -35,4 +36,5 @@ main.add_command(new)
 main.add_command(match)
 main.add_command(share)
 main.add_command(serve)
+main.add_command(references)
 main.add_command(import_group)
