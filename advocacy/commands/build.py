@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -27,24 +28,51 @@ def _checked_base_url(ctx: click.Context, param: click.Parameter, value: str | N
 @click.option("--drafts", is_flag=True, help="Include items with status: draft.")
 @click.option("--base-url", metavar="URL", default=None, callback=_checked_base_url,
               help="Publish under this URL instead of base_url from advocacy.yaml.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors: no warnings, no progress, no summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list every draft left out and every item withheld, with why.")
 @reports_errors
-def build(site_dir: Path, output: Path | None, drafts: bool, base_url: str | None) -> None:
+def build(site_dir: Path, output: Path | None, drafts: bool, base_url: str | None, quiet: bool,
+          verbose: bool) -> None:
     """Build the site into the output folder.
 
     The previous output is replaced only when the whole build succeeded.
+    A build that takes more than a moment shows a progress bar, and every
+    build ends with one summary line.
     """
     from advocacy.build import build as run_build, find_site_root
+    from advocacy.progress import ProgressBar, use_colour
 
+    if quiet and verbose:
+        raise click.UsageError("choose --quiet or --verbose, not both")
     root = find_site_root(site_dir)
-    result = run_build(root, output if output is not None else root / "output", drafts=drafts, base_url=base_url)
+    bar = ProgressBar("Rendering pages")
+    try:
+        result = run_build(root, output if output is not None else root / "output", drafts=drafts,
+                           base_url=base_url, progress=None if quiet else bar)
+    finally:
+        bar.finish()
+    if quiet:
+        return
     print_problems(result.problems.warnings)
+    if verbose:
+        for record in result.site.drafts:
+            click.echo(f"{record.path}: draft, left out (build with --drafts to include it)")
+        for withheld in result.site.withheld:
+            click.echo(f"{withheld.record.path}: withheld, {withheld.reason}")
+    colour = use_colour(sys.stdout)
+    click.echo(_summary(result, colour), color=colour)
+
+
+def _summary(result, colour: bool) -> str:
+    """One line: pages by kind, what was left out and why, time taken, where."""
     counts = result.page_counts
     summary = ", ".join(plural(counts[name], noun, nouns) for name, noun, nouns in (
         ("story", "story", "stories"), ("video", "video", None), ("customer", "customer", None),
         ("collection", "collection", None), ("term", "topic page", None), ("redirect", "redirect", None),
     ) if counts[name])
     withheld = len(result.site.withheld)
-    click.echo(f"Built {plural(len(result.pages), 'page')} ({summary}) in {result.seconds:.2f}s"
-               + (f"; {withheld} withheld (consent expired)" if withheld else "")
-               + (f"; {plural(len(result.site.drafts), 'draft')} left out" if result.site.drafts else "")
-               + f" -> {result.output}")
+    built = click.style("Built", fg="green", bold=True) if colour else "Built"
+    return (f"{built} {plural(len(result.pages), 'page')} ({summary}) in {result.seconds:.2f}s"
+            + (f"; {withheld} withheld (consent expired)" if withheld else "")
+            + (f"; {plural(len(result.site.drafts), 'draft')} left out" if result.site.drafts else "")
+            + f" -> {result.output}")
