@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -117,3 +118,54 @@ def test_no_color_is_obeyed(site, monkeypatch):
     assert "\x1b[" in coloured.stdout
     plain = CliRunner().invoke(main, ["build", "--site", str(site.root)], color=True, env={"NO_COLOR": "1"})
     assert plain.exit_code == 0 and "\x1b" not in plain.stdout and plain.stdout.startswith("Built ")
+
+
+# ---------------------------------------------------------------- the docs tell the truth
+
+REPO = Path(__file__).resolve().parent.parent
+GUIDES = ["README.md", "docs/getting-started.md", "docs/theming.md", "docs/deploying.md", "docs/github-pages.yml"]
+
+
+def _code_of(path: Path) -> str:
+    """The code in a guide: fenced blocks and `inline code` of Markdown, all of a workflow file."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix != ".md":
+        return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    blocks = re.findall(r"^```[^\n]*\n(.*?)^```", text, flags=re.S | re.M)
+    spans = re.findall(r"`([^`\n]+)`", re.sub(r"^```.*?^```", "", text, flags=re.S | re.M))
+    return "\n".join(blocks + spans)
+
+
+def _documented_calls() -> list[tuple[str, str, list[str]]]:
+    """(guide, command and arguments, options) of every `advocacy ...` the guides show."""
+    calls = []
+    for name in GUIDES:
+        for line in _code_of(REPO / name).splitlines():
+            for match in re.finditer(r"(?:^|[\s&;(\"'])advocacy ([a-z]+)([^\n]*)", line):
+                rest = match.group(2).split("&&")[0]
+                options = re.findall(r"(?:^|[\s\[|])(--?[a-zA-Z][\w-]*)", rest)
+                calls.append((name, match.group(1) + rest, options))
+    return calls
+
+
+def test_every_command_and_option_in_the_guides_exists():
+    calls = _documented_calls()
+    assert {"init", "new", "serve", "check", "build", "import"} <= {c[1].split()[0] for c in calls}
+    for guide, words, options in calls:
+        command = main.commands.get(words.split()[0])
+        assert command is not None, f"{guide}: advocacy {words}"
+        if hasattr(command, "commands"):  # a group: `advocacy import testimonials`
+            command = command.commands.get(words.split()[1])
+            assert command is not None, f"{guide}: advocacy {words}"
+        known = {opt for param in command.params for opt in [*param.opts, *param.secondary_opts]} | {"-h", "--help"}
+        assert set(options) <= known, f"{guide}: advocacy {words} {options} (known: {sorted(known)})"
+
+
+def test_the_pages_workflow_is_valid_and_builds_for_the_pages_address():
+    import yaml
+
+    workflow = yaml.safe_load((REPO / "docs/github-pages.yml").read_text())
+    steps = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
+    assert "advocacy check" in steps
+    assert any(s.startswith("advocacy build --base-url") and "steps.pages.outputs.base_url" in s for s in steps)
+    assert workflow[True]["schedule"]  # `on:` reads as True in YAML 1.1: a daily run for consent dates
