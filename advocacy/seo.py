@@ -81,7 +81,7 @@ def page_data(template: str, context: dict[str, Any], site: Site, absolute: Abso
     publisher = {"@type": "Organization", "name": config.company or config.title, "url": config.base_url}
     if template == "home.html":
         return [{"@context": "https://schema.org", **publisher, "description": config.description or config.title,
-                 "logo": image.url},
+                 "image": image.url},
                 {"@context": "https://schema.org", "@type": "WebSite", "name": config.title, "url": config.base_url,
                  "inLanguage": config.language, "potentialAction": {
                      "@type": "SearchAction", "target": absolute("search/") + "?q={search_term_string}",

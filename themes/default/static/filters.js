@@ -35,11 +35,7 @@
       link.parentNode.replaceChild(button, link);
     });
   });
-  var bar = root.querySelector(".filters-bar");
-  var reset = bar.appendChild(document.createElement("button"));
-  reset.type = "button";
-  reset.className = "button button-secondary filters-reset";
-  reset.textContent = "Reset filters";
+  var reset = root.querySelector("[data-reset]");  // a link to the whole list
 
   function read() {
     var params = new URLSearchParams(location.search), state = {};
@@ -101,7 +97,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "button button-secondary";
-    button.textContent = best ? "Leave out " + best.label + ": " + best.n + " " + plural(best.n) : "Reset filters";
+    button.textContent = best ? "Leave out " + best.label + ": " + best.n + " " + plural(best.n) : "Show all " + nouns;
     button.addEventListener("click", function () {
       change(best ? best.state : none());
       reset.focus();  // the empty state, and this button, are gone now
@@ -149,9 +145,21 @@
     state[f] = state[f].indexOf(v) >= 0 ? without(state, f, v)[f] : state[f].concat(v);
     change(state);
   });
-  reset.addEventListener("click", function () {
+  reset.addEventListener("click", function (event) {
+    event.preventDefault();
     if (reset.getAttribute("aria-disabled") !== "true") change(none());
   });
-  window.addEventListener("popstate", function () { apply(read()); });
+  // On a phone a facet is a row that scrolls sideways: bring its first chosen option into view.
+  function reveal() {
+    groups.forEach(function (group) {
+      var on = group.querySelector("[aria-pressed=true]"), row = on && on.closest("ul");
+      if (row && (on.offsetLeft < row.scrollLeft || on.offsetLeft + on.offsetWidth > row.scrollLeft + row.clientWidth)) {
+        row.scrollLeft = on.offsetLeft - 16;
+      }
+    });
+  }
+
+  window.addEventListener("popstate", function () { apply(read()); reveal(); });
   apply(read());
+  reveal();
 })();

@@ -17,23 +17,6 @@
     frame.focus();
   }
 
-  // Filter panels fold away on a phone behind a Show filters button (CSS
-  // shows the button on narrow screens only); without JavaScript they stay open.
-  [].forEach.call(document.querySelectorAll(".filters-bar"), function (bar) {
-    var panel = bar.parentNode, toggle = document.createElement("button");
-    toggle.type = "button";
-    toggle.className = "button button-secondary filters-toggle";
-    toggle.textContent = "Show filters";
-    toggle.setAttribute("aria-expanded", "false");
-    panel.classList.add("is-folded");
-    toggle.addEventListener("click", function () {
-      var folded = panel.classList.toggle("is-folded");
-      toggle.setAttribute("aria-expanded", String(!folded));
-      toggle.textContent = folded ? "Show filters" : "Hide filters";
-    });
-    bar.appendChild(toggle);
-  });
-
   document.addEventListener("click", function (event) {
     var facade = event.target.closest && event.target.closest(".video-facade");
     if (!facade) return;
