@@ -94,7 +94,8 @@ class Preview:
             event = BuildEvent(False, time.perf_counter() - started, problems=exc.problems.items, changed=changed)
         except (UsageError, OSError) as exc:  # advocacy.yaml deleted or unreadable mid-edit, a full disk
             where = getattr(exc, "filename", None) or CONFIG_FILE
-            message = getattr(exc, "strerror", None) or str(exc)
+            message = (f"cannot read this file ({exc.strerror}); restore it to rebuild the preview"
+                       if getattr(exc, "strerror", None) else str(exc))
             event = BuildEvent(False, time.perf_counter() - started,
                                problems=[Problem(_relative(where, self.root), 1, message)], changed=changed)
         else:
@@ -121,7 +122,9 @@ class Preview:
 
         for changes in watchfiles.watch(self.root, watch_filter=relevant, step=step_ms, stop_event=stop,
                                         raise_interrupt=True):
-            self.rebuild(sorted({_relative(path, self.root) for _, path in changes}))
+            changed = sorted({_relative(path, self.root) for _, path in changes})
+            # an editor's temporary files come and go within one save: name only what is left
+            self.rebuild([p for p in changed if (self.root / p).exists()] or changed)
 
     def close(self) -> None:
         """Stop serving: open pages' event streams end, the port is freed."""

@@ -14,7 +14,7 @@ KINDS = ("story", "testimonial", "video", "customer", "collection")
 
 @click.command()
 @click.argument("kind", metavar="KIND", type=click.Choice(KINDS))
-@click.argument("title", metavar='"TITLE"')
+@click.argument("title", metavar="TITLE")
 @click.option("--customer", "-c", metavar="SLUG",
               help="The customer it is by or about (a file name in content/customers/, or the customer's name); "
                    "needed for stories, testimonials and videos.")
