@@ -11,6 +11,7 @@ import html
 import json
 import mimetypes
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,13 +24,26 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 HEARTBEAT_SECONDS = 10.0
 
 # Reloads the page when the server says the site changed. EventSource
-# reconnects by itself after a restart of the server, so an open tab recovers.
+# reconnects by itself after a restart of the server. A hidden tab lets go of
+# its connection (browsers open only six to one server, and every open event
+# stream holds one); when it is shown again it asks, and reloads if it missed a build.
 RELOAD_JS = b"""\
 (function () {
   var me = document.currentScript;
   var since = me ? me.getAttribute("data-version") : "0";
-  var source = new EventSource("/__advocacy__/events?since=" + encodeURIComponent(since));
-  source.addEventListener("reload", function () { source.close(); window.location.reload(); });
+  var source = null;
+  function listen() {
+    if (source) { return; }
+    source = new EventSource("/__advocacy__/events?since=" + encodeURIComponent(since));
+    source.addEventListener("reload", function () { source.close(); window.location.reload(); });
+  }
+  function pause() {
+    if (source) { source.close(); source = null; }
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) { pause(); } else { listen(); }
+  });
+  if (!document.hidden) { listen(); }
 })();
 """
 
@@ -46,7 +60,8 @@ OVERLAY_STYLE = ("position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;
 class PreviewState:
     """What the last build left for the server: shared with the rebuild thread."""
 
-    version: int = 0
+    # Starts from the clock, so that a page left open across a restart of the server reloads too.
+    version: int = field(default_factory=lambda: int(time.time() * 1000))
     problems: list[Problem] = field(default_factory=list)  # errors of the last build; [] if it worked
     drafts: dict[str, str] = field(default_factory=dict)  # output file -> its draft's content file
     stopping: bool = False

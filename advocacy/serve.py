@@ -12,6 +12,7 @@ import errno
 import socket
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ class BuildEvent:
     pages: int = 0
     problems: list[Problem] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)  # site-relative paths that were saved
+    detail: str = ""  # the traceback of a failure that is advocacy's fault, for a bug report
 
 
 Report = Callable[[BuildEvent], None]
@@ -98,6 +100,11 @@ class Preview:
                        if getattr(exc, "strerror", None) else str(exc))
             event = BuildEvent(False, time.perf_counter() - started,
                                problems=[Problem(_relative(where, self.root), 1, message)], changed=changed)
+        except Exception as exc:  # noqa: BLE001 - a bug must not take the preview down mid-edit
+            event = BuildEvent(False, time.perf_counter() - started, changed=changed,
+                               detail=traceback.format_exc(), problems=[Problem(
+                CONFIG_FILE, 1, f"advocacy failed unexpectedly ({type(exc).__name__}: {exc}); "
+                "please report it with the lines above; saving a file tries again")])
         else:
             drafts = {page.output: page.context["item"].path for page in result.pages
                       if getattr(page.context.get("item"), "is_draft", False)}

@@ -283,3 +283,20 @@ def test_an_open_browser_page_reloads_by_itself_and_shows_errors(site, running, 
         assert page.locator("h1").inner_text() == "How Acme cut onboarding"
     finally:
         page.close()
+
+
+def test_a_bug_in_a_rebuild_does_not_take_the_preview_down(site, running, monkeypatch):
+    import advocacy.serve
+
+    server = running()
+    before = server.version()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(advocacy.serve, "build", broken)
+    site.write("content/stories/acme-onboarding.md", STORY.replace("How Acme", "How Acme really"))
+    server.next_reload(before)
+    page = server.page("/stories/acme-onboarding/")
+    assert "failed unexpectedly (RuntimeError: boom)" in page.find(attrs={"data-advocacy-errors": True}).get_text()
+    assert "Traceback" in server.events[-1].detail

@@ -62,6 +62,8 @@ def _stop(signum, frame) -> None:
 def _print_event(event) -> None:
     """One build, as a marketer reads it: what changed, what is wrong, where."""
     changed = f"{', '.join(event.changed[:3])}{' …' if len(event.changed) > 3 else ''} changed: " if event.changed else ""
+    if event.detail:
+        click.echo(event.detail, err=True)
     print_problems(event.problems)
     if event.ok:
         click.echo(f"{changed}built {plural(event.pages, 'page')} in {event.seconds:.2f}s"
