@@ -40,9 +40,12 @@ RAW_HTML_ATTRIBUTES = {
 }
 
 
-def _heading_id(value: str, separator: str) -> str:
-    slug = slugify_unicode(value, separator) or "section"
-    return f"{slug}-1" if slug in RESERVED_IDS else slug
+def _heading_ids(reserved: frozenset[str], prefixes: tuple[str, ...]):
+    """The ids of body headings: never one the theme gives to its own elements."""
+    def heading_id(value: str, separator: str) -> str:
+        slug = slugify_unicode(value, separator) or "section"
+        return f"{slug}-1" if slug in reserved or slug.startswith(prefixes) else slug
+    return heading_id
 
 
 def _local(url: str, base_path: str) -> str:
@@ -110,10 +113,13 @@ class _SafeLinksExtension(markdown.Extension):
 class MarkdownRenderer:
     """Renders bodies for one site; reuse it for every file of a build."""
 
-    def __init__(self, base_path: str = "/", unsafe_html: bool = False):
+    def __init__(self, base_path: str = "/", unsafe_html: bool = False,
+                 theme_ids: frozenset[str] = frozenset(), theme_id_prefixes: tuple[str, ...] = ()):
+        """theme_ids and theme_id_prefixes: ids the theme's templates use, which body headings must not take."""
+        heading_id = _heading_ids(RESERVED_IDS | theme_ids, theme_id_prefixes)
         self._md = markdown.Markdown(
             extensions=[*EXTENSIONS, _SafeLinksExtension(base_path, unsafe_html)],
-            extension_configs={"toc": {"slugify": _heading_id}},
+            extension_configs={"toc": {"slugify": heading_id}},
             output_format="html",
         )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import traceback
 from pathlib import Path
 
@@ -57,6 +58,18 @@ class Theme:
         own = [d for d in self.dirs if d.resolve() != builtin_theme_dir().resolve()]
         return [link for theme_dir in own for link in files_under(theme_dir, self.root)[1]]
 
+    def element_ids(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        """(ids, id prefixes) the templates give their elements: id="related", id="talk-{{ ... }}"."""
+        ids: set[str] = set()
+        prefixes: set[str] = set()
+        for theme_dir in self.dirs:
+            for file in sorted((theme_dir / "templates").glob("*.html")):
+                for value in re.findall(r'\bid="([^"]*)"', file.read_text(encoding="utf-8")):
+                    literal = value.split("{", 1)[0]
+                    if literal:
+                        (prefixes if "{" in value else ids).add(literal)
+        return frozenset(ids), tuple(sorted(prefixes))
+
     def static_files(self) -> dict[str, Path]:
         """Output path under assets/ -> source file; the site's theme wins."""
         files: dict[str, Path] = {}
@@ -75,7 +88,8 @@ class Renderer:
     def __init__(self, site: Site, theme: Theme):
         self.site = site
         self.theme = theme
-        self.markdown = MarkdownRenderer(site.config.base_path, site.config.markdown.unsafe_html)
+        self.markdown = MarkdownRenderer(site.config.base_path, site.config.markdown.unsafe_html,
+                                         *theme.element_ids())
         self._bodies: dict[int, Markup] = {}
         self._image_sizes: dict[str, tuple[int, int] | None] = {}
         self._theme_files = theme.static_files()

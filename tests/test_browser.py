@@ -248,7 +248,7 @@ def test_search_shows_content_as_text_never_as_markup(page, live):
 
 # ---------------------------------------------------------------- accessibility, layout, budgets
 
-PAGES = ["", "stories/", "stories/?industry=logistics&product=beacon", "stories/acme-onboarding/",
+PAGES = ["", "stories/", "stories/?industry=logistics&product=beacon", "stories/?industry=healthcare&value=speed", "stories/acme-onboarding/",
          "testimonials/", "videos/", "videos/globex-night/", "customers/", "customers/acme/", "industries/",
          "industries/logistics/", "collections/pack/", "search/?q=problem", "404.html"]
 

@@ -189,3 +189,14 @@ def test_json_ld_escapes_what_would_end_a_script_or_a_line():
     inner = markup.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
     assert not set(inner) & {"<", ">", "&", "\u2028", "\u2029"}
     assert json.loads(inner) == {"x": text}
+
+
+def test_body_headings_never_take_an_id_the_theme_uses(site):
+    site.write("content/stories/acme-onboarding.md", "---\ntitle: T\nsummary: S\ncustomer: acme\ndate: 2025-03-14\n"
+               "---\n## Related\n\n## Site search\n\n## Talk to us\n\n## Filters title\n\n## Results\n")
+    assert site.run("build").exit_code == 0
+    soup = site.page("stories/acme-onboarding/")
+    ids = [element["id"] for element in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    assert [h["id"] for h in soup.find(class_="prose").find_all("h2")] == [
+        "related-1", "site-search-1", "talk-to-us-1", "filters-title-1", "results"]
