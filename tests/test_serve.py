@@ -300,3 +300,19 @@ def test_a_bug_in_a_rebuild_does_not_take_the_preview_down(site, running, monkey
     page = server.page("/stories/acme-onboarding/")
     assert "failed unexpectedly (RuntimeError: boom)" in page.find(attrs={"data-advocacy-errors": True}).get_text()
     assert "Traceback" in server.events[-1].detail
+
+
+def test_what_the_preview_adds_is_escaped_and_fits_any_page():
+    from advocacy.errors import Problem
+    from advocacy.preview_page import inject
+
+    hostile = Problem('content/stories/<img src=x onerror=alert(1)>.md', 3, "unknown key '<script>alert(1)</script>'")
+    page = inject(b"<HTML><BODY class='x'><h1>T</h1></BODY></HTML>", "content/stories/a&b.md", 7, [hostile])
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find("script", src=False) is None and soup.find("img") is None  # shown as text, never run
+    assert "<script>alert(1)</script>" in soup.find(attrs={"data-advocacy-errors": True}).get_text()
+    body = soup.find("body")
+    assert next(body.children).name == "p" and "content/stories/a&b.md" in next(body.children).get_text()
+    assert body.find_all(recursive=False)[-1].name == "script"  # before </body>
+    bare = BeautifulSoup(inject(b"plain text", None, 1, []), "html.parser")
+    assert bare.find("script", src="/__advocacy__/reload.js")["data-version"] == "1"

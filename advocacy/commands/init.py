@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 import click
@@ -28,6 +29,6 @@ def init(directory: Path, force: bool) -> None:
         click.echo(f"kept {rel} (already there)")
     click.echo(f"Started a site in {result.root} ({plural(len(result.written), 'file')} written).")
     where = os.path.relpath(result.root)
-    go = "" if where == "." else f"cd {where if ' ' not in where else repr(where)}\n  "
+    go = "" if where == "." else f"cd {shlex.quote(where)}\n  "
     click.echo(f"Next:\n  {go}advocacy serve        (preview it in your browser)\n"
                "  advocacy new story \"Your title\" --customer acme")
