@@ -22,10 +22,16 @@ from advocacy.facets import facet_attributes
 from advocacy.images import image_size
 from advocacy.markup import MarkdownRenderer
 from advocacy.pages import Page, path_for, peer_request_url
-from advocacy.seo import (
-    DEFAULT_SHARE_IMAGE, breadcrumb_list, description_of, json_ld, page_data, plain_text, share_image,
-)
 from advocacy.paths import files_under, relative
+from advocacy.seo import (
+    DEFAULT_SHARE_IMAGE,
+    breadcrumb_list,
+    description_of,
+    json_ld,
+    page_data,
+    plain_text,
+    share_image,
+)
 from advocacy.site import Site, Term
 from advocacy.video import parse_video_url
 

@@ -79,6 +79,8 @@ def live(tmp_path_factory):
 
 def _open(context, url: str):
     """A page at url; requests to other hosts are recorded and answered locally, never sent."""
+    from playwright.sync_api import Error as PlaywrightError
+
     page = context.new_page()
     page.offsite, page.errors, page.bytes = [], [], {}
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
@@ -94,7 +96,7 @@ def _open(context, url: str):
     def finished(response):
         try:
             page.bytes[response.url] = len(response.body())
-        except Exception:  # a redirect or an aborted response has no body
+        except PlaywrightError:  # a redirect or an aborted response has no body
             pass
 
     page.route("**/*", route)

@@ -93,6 +93,7 @@ def test_canonical_and_open_graph_url_are_the_page_itself(rich):
         assert _meta(soup, "og:url") == expected, path
         assert _meta(soup, "og:title") == soup.title.get_text(), path
         assert soup.html["lang"] == "pt-BR"
+        assert _meta(soup, "og:locale") == "pt_BR"
 
 
 def test_share_image_is_the_story_image_else_the_logo_else_the_site_default(rich):

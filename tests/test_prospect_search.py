@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from advocacy import cbor
-from tests.conftest import REPO, SiteFolder, BASE_CONFIG
+from tests.conftest import BASE_CONFIG, REPO, SiteFolder
 
 THEME_STATIC = REPO / "themes" / "default" / "static"
 
