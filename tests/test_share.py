@@ -98,8 +98,8 @@ def test_a_story_snippet_has_a_subject_and_three_or_four_sentences(shop):
     data = _share(shop, "acme-onboarding", "--kind", "story")
     assert data["subject"] == "Acme Logistics: -85% onboarding time"  # the headline metric
     assert data["sentences"] == [
-        "I thought you would like this story from Acme Logistics (Logistics, 51-200 employees, Europe): "
-        "“How Acme cut onboarding <fast> & well”.",
+        ("I thought you would like this story from Acme Logistics (Logistics, 51-200 employees, Europe): "
+         "“How Acme cut onboarding <fast> & well”."),
         "The headline result: -85% onboarding time.",
         "As Ana Silva (Head of Operations) puts it: “We stopped firefighting.”",
         "Acme Logistics is happy to talk to peers, so I can set up a call if you would like.",
@@ -161,13 +161,13 @@ def test_the_text_format_starts_with_the_link(shop):
 
 @pytest.mark.parametrize("args, message", [
     (["acme-draft"], "stories/acme-draft is a draft (content/stories/acme-draft.md has status: draft)"),
-    (["acme-expired"], "stories/acme-expired is withheld from the site (consent expired on 2020-01-01, "
-                       "content/stories/acme-expired.md); renew the customer's consent"),
-    (["acme-onbording", "--kind", "story"], "no published story has the slug 'acme-onbording' "
-                                            "(did you mean 'acme-onboarding'?)"),
+    (["acme-expired"], ("stories/acme-expired is withheld from the site (consent expired on 2020-01-01, "
+                        "content/stories/acme-expired.md); renew the customer's consent")),
+    (["acme-onbording", "--kind", "story"], ("no published story has the slug 'acme-onbording' "
+                                             "(did you mean 'acme-onboarding'?)")),
     (["acme-onboarding"], "'acme-onboarding' is a story and a video; say which with --kind story or --kind video"),
-    (["acme-quote", "--kind", "story"], "no published story has the slug 'acme-quote'; "
-                                        "it is the slug of another kind: --kind testimonial"),
+    (["acme-quote", "--kind", "story"], ("no published story has the slug 'acme-quote'; "
+                                         "it is the slug of another kind: --kind testimonial")),
     (["bolt-st"], "(did you mean 'bolt-story'?)"),
     (["widgets/bolt-story"], "'widgets/bolt-story' should be a slug, or <kind>/<slug>"),
     (["bolt-story", "--rep", " "], "--rep is empty"),
@@ -185,3 +185,17 @@ def test_a_site_with_errors_is_reported_not_shared(shop):
     result = shop.run("share", "bolt-story")
     assert result.exit_code == 1
     assert "content/stories/broken.md:2: unknown key 'titel' (did you mean 'title'?)" in result.stderr
+
+
+def test_an_unlisted_collection_is_loaded_as_such_and_shareable_by_its_link(shop):
+    from advocacy.build import load_site
+
+    shop.write("content/collections/fleet-pack.md", "---\ntitle: Fleet pack\nunlisted: true\n"
+               "items: [stories/bolt-story]\n---\nFor fleets.\n")
+    site, _ = load_site(shop.root)
+    assert [(c.slug, c.unlisted) for c in site.collections] == [("fleet-pack", True)]
+    assert _share(shop, "fleet-pack")["url"] == ("https://example.com/peers/collections/fleet-pack/"
+                                                 "?utm_source=peer-site&utm_medium=email")
+    shop.write("content/collections/fleet-pack.md", "---\ntitle: Fleet pack\nunlisted: maybe\nitems: []\n---\n")
+    result = shop.run("check")
+    assert "content/collections/fleet-pack.md:3: 'unlisted' should be true or false (got 'maybe')" in result.stderr

@@ -82,6 +82,7 @@ class Customer(Record):
 class Collection(Record):
     title: str
     items: tuple[str, ...] = ()
+    unlisted: bool = False  # shared by link only: no navigation, sitemap, feed or search engine
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

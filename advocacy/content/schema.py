@@ -113,6 +113,8 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         Field("title", Text("Logistics pack"), required=True, help="the collection's name"),
         Field("items", ListOf(Text("stories/acme"), example=["stories/acme"]), required=True,
               help="stories/<slug>, testimonials/<slug> or videos/<slug>"),
+        Field("unlisted", Bool(), help="a rep's pack: built and shareable by its link, but not in the "
+              "navigation, the collections list, the sitemap or the feed, and not indexed by search engines"),
         ALIASES,
     ]),
 ]}
