@@ -60,7 +60,11 @@ def _document(site: Site, record: Record, url: str, body: Markup) -> str:
     customer = record if isinstance(record, Customer) else site.customer_of(record)
     title = getattr(record, "title", None) or (
         f"{record.author}, {customer.name}" if kind == "Testimonial" else customer.name)
-    lead = getattr(record, "summary", None) or ""
+    # what the page shows besides the body: summary, pull quote, key numbers
+    quote = getattr(record, "quote", None)
+    texts = [getattr(record, "summary", None), quote.text if quote else None,
+             *(f"{m.value} {m.label}" for m in getattr(record, "metrics", ()))]
+    lead = "".join(f"<p>{escape(text)}</p>" for text in texts if text)
     meta = {"title": title, "url": url, "kind": kind, "customer": customer.name}
     filters: list[tuple[str, str]] = [("kind", kind)]
     for key, param in FACET_PARAMS:
@@ -68,7 +72,7 @@ def _document(site: Site, record: Record, url: str, body: Markup) -> str:
     tags = "".join(f'<meta data-pagefind-meta="{escape(k)}[content]" content="{escape(v)}">' for k, v in meta.items())
     tags += "".join(f'<meta data-pagefind-filter="{escape(k)}[content]" content="{escape(v)}">' for k, v in filters)
     return (f'<!doctype html><html lang="{escape(site.config.language)}"><head><title>{escape(title)}</title></head>'
-            f'<body data-pagefind-body>{tags}<h1>{escape(title)}</h1><p>{escape(lead)}</p>{body}</body></html>')
+            f'<body data-pagefind-body>{tags}<h1>{escape(title)}</h1>{lead}{body}</body></html>')
 
 
 def build_index(documents: dict[str, str]) -> dict[str, bytes]:

@@ -44,9 +44,9 @@ def share_image(item: Record | None, site: Site, absolute: Absolute, size_of: Si
         site.customers.get(item.customer) if item is not None and hasattr(item, "customer") else None)
     candidates: list[tuple[str | None, str, bool]] = []
     if isinstance(item, Story):
-        candidates.append((item.image, item.image_alt or "", True))
+        candidates.append((item.image, item.image_alt or item.title, True))
     if isinstance(item, Video):
-        candidates.append((item.poster, "", True))
+        candidates.append((item.poster, item.title, True))
     if customer is not None:
         candidates.append((customer.logo, customer.name, False))
     candidates.append((site.config.share.image, site.config.title, True))

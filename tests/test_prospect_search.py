@@ -33,7 +33,9 @@ def peers(tmp_path_factory) -> SiteFolder:
                  "company_size: \"51-200\"\nregion: Europe\n---\nAcme moves pallets.\n")
     folder.write("content/customers/globex.md", "---\nname: Globex\nindustry: Healthcare\nregion: Asia\n---\n")
     folder.write("content/stories/acme-fast.md", "---\ntitle: Acme ships faster\nsummary: Pallets fly.\n"
-                 "customer: acme\ndate: 2025-03-14\nproducts: [Dispatch]\nvalues: [speed]\n---\nZanzibar routes.\n")
+                 "customer: acme\ndate: 2025-03-14\nproducts: [Dispatch]\nvalues: [speed]\n"
+                 "quote: {text: Narwhals agree.}\nmetrics:\n  - {value: '-85%', label: yak shaving}\n"
+                 "---\nZanzibar routes.\n")
     folder.write("content/stories/globex-care.md", "---\ntitle: Globex cares\nsummary: Patients smile.\n"
                  "customer: globex\ndate: 2025-02-14\nproducts: [Dispatch, Beacon]\n---\nBody.\n")
     folder.write("content/stories/acme-draft.md", "---\ntitle: Secret draft\nsummary: Not yet.\ncustomer: acme\n"
@@ -78,6 +80,7 @@ def test_search_index_holds_every_published_item_and_no_draft_or_withheld_one(pe
                     "/peers/stories/globex-care/", "/peers/testimonials/#acme-ana", "/peers/videos/globex-day/"]
     text = " ".join(r["content"] for r in records)
     assert "Zanzibar" in text and "ocelot" in text and "Wombats" in text
+    assert "Narwhals agree" in text and "-85% yak shaving" in text  # the quote and the numbers too
     assert "Quokka" not in text and "Platypus" not in text  # the draft (built with --drafts) and the withheld
     story = next(r for r in records if r["meta"]["url"] == "/peers/stories/acme-fast/")
     assert story["meta"]["kind"] == "Story" and story["meta"]["customer"] == "Acme Logistics"
