@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from advocacy.config import SiteConfig
-from advocacy.errors import Problems
+from advocacy.errors import Problems, did_you_mean
 from advocacy.urls import scheme_of
 
 # (tag, attribute) pairs whose value is a URL that the page loads or links to.
@@ -83,6 +83,7 @@ class OutputIndex:
         self.files = files
         self._ids: dict[str, set[str]] = {}
         self._links: dict[str, list[Link]] = {}
+        self._paths: list[str] | None = None
 
     def file_for(self, path: str) -> str | None:
         """The output file a site path is served from, if any."""
@@ -91,6 +92,12 @@ class OutputIndex:
             if candidate in self.files:
                 return candidate
         return None
+
+    def site_paths(self) -> list[str]:
+        """Every address of the site ('/stories/acme/', '/logos/a.svg'), for suggestions."""
+        if self._paths is None:
+            self._paths = ["/" + name.removesuffix("index.html") for name in self.files]
+        return self._paths
 
     def parsed(self, output: str) -> tuple[list[Link], set[str]]:
         if output not in self._ids:
@@ -123,9 +130,10 @@ def source_line(body: str, body_line: int, url: str, base_path: str) -> int:
     return body_line
 
 
-def describe(url: str, target: Target, reason: str, hints: dict[str, str]) -> str:
+def describe(url: str, target: Target, reason: str, hints: dict[str, str], index: OutputIndex) -> str:
     """The message for a broken link, with the fix a marketer needs."""
     shown = "/" + target.path
+    close = did_you_mean(shown, index.site_paths())
     if reason.startswith("no anchor"):
         return f"link {url}: {reason} (headings get their anchor from their words)"
     if target.path in hints:
@@ -134,8 +142,8 @@ def describe(url: str, target: Target, reason: str, hints: dict[str, str]) -> st
         return (f"link {url} points at a content file; link to its page instead, "
                 f"e.g. /stories/<slug>/ for content/stories/<slug>.md")
     if "." in target.path.rsplit("/", 1)[-1]:
-        return f"{url} is not a file of the site: add static/{target.path} or fix the path"
-    return f"link {url} leads to no page of the site: fix the address or remove the link"
+        return f"{url} is not a file of the site{close}: add static/{target.path} or fix the path"
+    return f"link {url} leads to no page of the site{close}: fix the address or remove the link"
 
 
 def check_page_links(index: OutputIndex, page_paths: dict[str, str], config: SiteConfig,
@@ -158,5 +166,5 @@ def check_page_links(index: OutputIndex, page_paths: dict[str, str], config: Sit
             found = index.problem(target)
             if found is not None:
                 seen.add((template, link.url))
-                message = f"on /{page_path}: " + describe(link.url, target, found[0], hints)
+                message = f"on /{page_path}: " + describe(link.url, target, found[0], hints, index)
                 (problems.warning if found[1] else problems.error)(template, 1, message)

@@ -73,7 +73,7 @@ def _check_body_links(site: Site, index: OutputIndex, hints: dict[str, str], pro
                 continue
             reported.add(target.path)
             line = source_line(record.body, record.body_line, link.url, config.base_path)
-            message = describe(link.url, target, found[0], hints)
+            message = describe(link.url, target, found[0], hints, index)
             (problems.warning if found[1] else problems.error)(record.path, line, message)
     return reported
 

@@ -88,6 +88,12 @@ def test_links_under_a_subpath(site):
     assert not [line for line in result.stderr.splitlines() if "templates" in line]
 
 
+def test_a_mistyped_link_gets_a_suggestion(site):
+    rel = with_body(site, "[acme](/customers/acmee/)")
+    [error] = lines_of(check(site), rel)
+    assert "link /customers/acmee/ leads to no page of the site (did you mean '/customers/acme/'?)" in error
+
+
 def test_a_link_to_a_draft_says_so(site):
     site.write("content/stories/secret.md", STORY_WITH.format(body="x").replace(
         "date: 2025-03-14", "date: 2025-03-14\nstatus: draft"))

@@ -231,7 +231,7 @@ def _free_port() -> int:
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
 def test_the_command_serves_and_stops_cleanly_on_ctrl_c(site):
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "advocacy", "serve", "--port", str(port), "--site",
+    process = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "advocacy", "serve", "--port", str(port), "--site",
                                 str(site.root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = process.stdout.readline()
@@ -244,7 +244,11 @@ def test_the_command_serves_and_stops_cleanly_on_ctrl_c(site):
         assert conn.getresponse().status == 200
         conn.close()
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=TIMEOUT)
+        try:
+            out, err = process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:  # show where it hangs: faulthandler dumps every thread
+            process.send_signal(signal.SIGABRT)
+            pytest.fail("still running after Ctrl-C:\n" + process.communicate()[1][-4000:])
     finally:
         process.kill()
     assert process.returncode == 0

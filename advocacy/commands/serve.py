@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import threading
 from pathlib import Path
 
 import click
@@ -33,10 +34,10 @@ def serve(site_dir: Path, port: int, host: str, no_drafts: bool, open_browser: b
     from advocacy.serve import Preview
 
     root = find_site_root(site_dir)
-    signal.signal(signal.SIGTERM, _stop)  # `kill` stops it as cleanly as Ctrl-C
     source = click.get_current_context().get_parameter_source("port")
     preview = Preview(root, host=host, port=port, drafts=not no_drafts, report=_print_event,
                       next_free=source is click.core.ParameterSource.DEFAULT)
+    stop = _StopOnSignal()
     try:
         if port and preview.port != port:
             click.echo(f"Port {port} is in use; using {preview.port} instead.")
@@ -47,16 +48,33 @@ def serve(site_dir: Path, port: int, host: str, no_drafts: bool, open_browser: b
         if open_browser:
             import webbrowser
             webbrowser.open(preview.url)
-        preview.watch()
+        stop.watching = True
+        preview.watch(stop.event)
     except KeyboardInterrupt:
         pass
     finally:
         preview.close()
+        stop.restore()
     click.echo("Stopped.")
 
 
-def _stop(signum, frame) -> None:
-    raise KeyboardInterrupt
+class _StopOnSignal:
+    """Ctrl-C (or `kill`) while watching asks the watcher to end its loop, so that
+    nothing is interrupted halfway; before that (the first build) it stops at once."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.watching = False
+        self._before = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore(self) -> None:
+        for sig, handler in self._before.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum, frame) -> None:
+        if not self.watching:
+            raise KeyboardInterrupt
+        self.event.set()
 
 
 def _print_event(event) -> None:
