@@ -76,7 +76,7 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
              {"items": site.testimonials, "facets": facets_for(site, "testimonials")}),
         Page("videos/", "videos.html", {"items": site.videos, "facets": facets_for(site, "videos")}),
         Page("customers/", "customers.html", {"items": sorted(site.customers.values(), key=lambda c: c.name.lower())}),
-        Page("collections/", "collections.html", {"items": site.collections}),
+        Page("collections/", "collections.html", {"items": [c for c in site.collections if not c.unlisted]}),
         Page("search/", "search.html", {"search_facets": search_facets(site)}, in_sitemap=False),
     ]
     for story in site.stories:
@@ -94,8 +94,9 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
             "videos": site.items_of(customer, "videos"),
             "request_url": peer_request_url(site, customer, customer)}))
     for collection in site.collections:
+        # an unlisted collection is a rep's pack: reachable by its link only
         pages.append(Page(path_for(collection), "collection.html", {
-            "item": collection, "members": site.collection_items(collection)}))
+            "item": collection, "members": site.collection_items(collection)}, in_sitemap=not collection.unlisted))
     for taxonomy in site.taxonomies.values():
         pages.append(Page(f"{taxonomy.key}/", "taxonomy.html", {"taxonomy": taxonomy}))
         for term in taxonomy.terms:

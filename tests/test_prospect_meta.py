@@ -201,3 +201,17 @@ def test_body_headings_never_take_an_id_the_theme_uses(site):
     assert len(ids) == len(set(ids))
     assert [h["id"] for h in soup.find(class_="prose").find_all("h2")] == [
         "related-1", "site-search-1", "talk-to-us-1", "filters-title-1", "results"]
+
+
+def test_an_unlisted_collection_is_reachable_by_its_link_only(site):
+    site.write("content/collections/pack.md", "---\ntitle: Fleet pack\nunlisted: true\n"
+               "items: [stories/acme-onboarding]\n---\nFor Jo.\n")
+    site.write("content/collections/open.md", "---\ntitle: Open pack\nitems: [stories/acme-onboarding]\n---\n")
+    assert site.run("build").exit_code == 0
+    pack = site.page("collections/pack/")
+    assert pack.h1.get_text(strip=True) == "Fleet pack"
+    assert pack.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert site.page("collections/open/").find("meta", attrs={"name": "robots"}) is None
+    listed = {a["href"] for a in site.page("collections/").find("main").find_all("a")}
+    assert "/collections/open/" in listed and "/collections/pack/" not in listed
+    assert "/collections/pack/" not in (site.output / "sitemap.xml").read_text()
