@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ class PreviewServer(ThreadingHTTPServer):
         self.folder = folder.resolve()
         self.state = state
         self.local_only = address[0] in LOOPBACK
+        if ":" in address[0]:  # an IPv6 address such as ::1
+            self.address_family = socket.AF_INET6
         super().__init__(address, PreviewHandler)
 
 

@@ -77,7 +77,7 @@ class Preview:
         self.report = report or (lambda event: None)
         self.state = PreviewState()
         self.server = bind(host, port, self.folder, self.state, next_free=next_free)
-        shown = "localhost" if host in ("127.0.0.1", "::1", "localhost") else host
+        shown = f"[{host}]" if ":" in host else host  # the address itself: no doubt which one "localhost" is
         self.port: int = self.server.server_address[1]
         self.url = f"http://{shown}:{self.port}/"
         self._thread: threading.Thread | None = None

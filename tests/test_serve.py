@@ -238,7 +238,7 @@ def test_the_command_serves_and_stops_cleanly_on_ctrl_c(site):
         while "Previewing" not in first:
             assert process.poll() is None, process.stderr.read()
             first = process.stdout.readline()
-        assert f"http://localhost:{port}/" in first
+        assert f"http://127.0.0.1:{port}/" in first
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
         conn.request("GET", "/stories/")
         assert conn.getresponse().status == 200
@@ -320,3 +320,21 @@ def test_what_the_preview_adds_is_escaped_and_fits_any_page():
     assert body.find_all(recursive=False)[-1].name == "script"  # before </body>
     bare = BeautifulSoup(inject(b"plain text", None, 1, []), "html.parser")
     assert bare.find("script", src="/__advocacy__/reload.js")["data-version"] == "1"
+
+
+def test_ipv6_loopback(site):
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    try:
+        preview = Preview(site.root, host="::1", port=0)
+    except UsageError as exc:
+        pytest.skip(f"no IPv6 loopback here: {exc}")
+    try:
+        preview.start()
+        assert preview.url == f"http://[::1]:{preview.port}/"
+        conn = http.client.HTTPConnection("::1", preview.port, timeout=TIMEOUT)
+        conn.request("GET", "/")
+        assert conn.getresponse().status == 200
+        conn.close()
+    finally:
+        preview.close()
