@@ -16,7 +16,7 @@ from advocacy.content.fields import COMPANY_SIZES
 from advocacy.content.load import Content
 from advocacy.content.schema import KINDS
 from advocacy.content.records import (
-    Collection, Customer, Invalid, Record, Story, Tagged, Testimonial, Video,
+    Collection, Customer, Event, Invalid, Record, Story, Tagged, Testimonial, Video,
 )
 from advocacy.errors import Problems, did_you_mean
 from advocacy.paths import inside
@@ -80,6 +80,7 @@ class Site:
     testimonials: list[Testimonial]
     videos: list[Video]
     collections: list[Collection]
+    events: list[Event] = field(default_factory=list)
     taxonomies: dict[str, Taxonomy] = field(default_factory=dict)
     withheld: list[Withheld] = field(default_factory=list)
     drafts: list[Record] = field(default_factory=list)  # drafts left out of this build
@@ -93,9 +94,19 @@ class Site:
     def items_of(self, customer: Customer, kind: str) -> list[Tagged]:
         return [item for item in self.published(kind) if item.customer == customer.slug]
 
+    def upcoming_events(self) -> list[Event]:
+        return [e for e in self.events if e.is_upcoming(self.build_date)]
+
+    def past_events(self) -> list[Event]:
+        return [e for e in self.events if not e.is_upcoming(self.build_date)]
+
+    def events_of(self, customer: Customer) -> list[Event]:
+        """Events where the customer's people speak."""
+        return [e for e in self.events if any(s.customer == customer.slug for s in e.speakers)]
+
     def published(self, kind: str) -> list:
         return {"stories": self.stories, "testimonials": self.testimonials,
-                "videos": self.videos, "collections": self.collections,
+                "videos": self.videos, "collections": self.collections, "events": self.events,
                 "customers": list(self.customers.values())}[kind]
 
     def collection_items(self, collection: Collection) -> list[Tagged]:
@@ -163,9 +174,14 @@ def build_site(root: Path, config: SiteConfig, content: Content, problems: Probl
                  for record in content.by_kind[kind]]
     _check_term_slugs(config, own_names, problems)
 
+    events = [event for event in content.by_kind["events"]
+              if all([_values_ok(event, event.values, config, problems),
+                      *(_customer_ok(event, f"speakers.{index}", speaker.customer, customers, broken_customers,
+                                     problems) for index, speaker in enumerate(event.speakers))])]
+
     site = Site(config=config, build_date=build_date, include_drafts=include_drafts,
                 customers=customers, stories=[], testimonials=[], videos=[], collections=[])
-    for item in tagged:
+    for item in [*tagged, *events]:
         if item.consent_expires is not None and item.consent_expires < build_date:
             site.withheld.append(Withheld(item, f"consent expired on {item.consent_expires.isoformat()}"))
             problems.warning(item.path, item.line("consent_expires"),
@@ -179,9 +195,19 @@ def build_site(root: Path, config: SiteConfig, content: Content, problems: Probl
     site.stories.sort(key=lambda s: (s.date, s.title), reverse=True)
     site.videos.sort(key=lambda v: (v.date, v.title), reverse=True)
     site.testimonials.sort(key=lambda t: (t.date or dt.date.min, t.slug), reverse=True)
+    site.events.sort(key=lambda event: _event_order(event, build_date))
     _resolve_collections(site, content.by_kind["collections"], tagged, broken, problems)
     _build_taxonomies(site)
     return site
+
+
+def _event_order(event: Event, today: dt.date) -> tuple[bool, float, str]:
+    """Upcoming events soonest first, then past ones most recent first."""
+    start = event.start
+    if not isinstance(start, dt.datetime):  # an all-day event: its midnight in UTC
+        start = dt.datetime(start.year, start.month, start.day, tzinfo=dt.timezone.utc)
+    upcoming = event.is_upcoming(today)
+    return (not upcoming, start.timestamp() if upcoming else -start.timestamp(), event.slug)
 
 
 def _slug_of(invalid: Invalid) -> str:
@@ -202,14 +228,26 @@ def _resolve(root: Path, config: SiteConfig, item: Tagged, customers: dict[str, 
 def _references_ok(item: Tagged | Invalid, customer: str | None, values: tuple[str, ...],
                    config: SiteConfig, customers: dict[str, Customer], broken_customers: set[str],
                    problems: Problems) -> bool:
-    """Check that the customer and the value keys an item names exist (a customer
-    whose own file has errors exists, but the item cannot be built yet)."""
-    ok = customer not in broken_customers
-    if customer is not None and customer not in customers and customer not in broken_customers:
-        problems.error(item.path, item.line("customer"),
+    """Check that the customer and the value keys an item names exist."""
+    customer_ok = _customer_ok(item, "customer", customer, customers, broken_customers, problems)
+    return _values_ok(item, values, config, problems) and customer_ok
+
+
+def _customer_ok(item: Record | Invalid, key: str, customer: str | None, customers: dict[str, Customer],
+                 broken_customers: set[str], problems: Problems) -> bool:
+    """A customer slug names a customer (one whose own file has errors exists,
+    but what names it cannot be built yet)."""
+    if customer is None or customer in customers:
+        return True
+    if customer not in broken_customers:
+        problems.error(item.path, item.line(key),
                        f"unknown customer '{customer}'{did_you_mean(customer, customers)}: "
                        f"add content/customers/{customer}.md or fix the slug")
-        ok = False
+    return False
+
+
+def _values_ok(item: Record | Invalid, values: tuple[str, ...], config: SiteConfig, problems: Problems) -> bool:
+    ok = True
     for index, key in enumerate(values):
         if key not in config.values:
             known = ", ".join(config.values) or "none are defined yet"

@@ -118,6 +118,28 @@ class Date(FieldType):
         raise FieldError(line, f"'{name}' should be a date written YYYY-MM-DD, e.g. 2025-03-14 (got {shown})")
 
 
+class DateTime(FieldType):
+    """A date (an all-day event) or a date and time with its time zone."""
+    expects = "a date YYYY-MM-DD, or a date and time with a time zone, YYYY-MM-DDTHH:MM+01:00"
+    example = "2026-03-05T16:00+01:00"
+
+    def parse(self, value: Any, line: int, name: str) -> dt.date | dt.datetime:
+        text = value.strip() if isinstance(value, str) else None
+        if text and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return Date().parse(text, line, name)
+        try:
+            moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1)) if text else None
+        except ValueError:
+            moment = None
+        if moment is None:
+            shown = f"'{value}'" if text else _kind_of(value)
+            raise FieldError(line, f"'{name}' should be {self.expects}, e.g. {self.example} (got {shown})")
+        if moment.tzinfo is None:
+            raise FieldError(line, f"'{name}' has a time but no time zone: add one, e.g. "
+                             f"{moment.strftime('%Y-%m-%dT%H:%M')}+01:00 (or Z for UTC)")
+        return moment
+
+
 class Bool(FieldType):
     expects = "true or false"
     example = True

@@ -98,6 +98,8 @@ def load_file(raw: bytes, rel: str, kind: Kind, problems: Problems) -> Record | 
         problems.error(rel, exc.line, exc.message)
         return Invalid(kind.folder, rel, {}, {})
     values, errors = parse_fields(document.data, kind.fields)
+    if kind.check is not None:
+        errors += kind.check(values, lambda key: document.data.key_lines.get(key, 1))
     for error in errors:
         problems.error(rel, error.line, error.message)
 

@@ -27,6 +27,13 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Speaker:
+    customer: str  # a customer's slug
+    name: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     url: str | None = None
@@ -134,3 +141,38 @@ class Video(Tagged):
     duration: str | None = None
     summary: str | None = None
     poster: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Event(Record):
+    """A customer-led session: upcoming until its last day has passed, then its recording."""
+
+    title: str
+    start: dt.date | dt.datetime  # a datetime always carries its time zone
+    end: dt.date | dt.datetime | None = None
+    location: str | None = None
+    online: bool = False
+    speakers: tuple[Speaker, ...] = ()
+    register: str | None = None
+    recording: str | None = None
+    summary: str | None = None
+    industry: str | None = None
+    products: tuple[str, ...] = ()
+    use_cases: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+    status: str = "published"
+    consent_expires: dt.date | None = None
+    featured: bool = False
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def last_day(self) -> dt.date:
+        """The day it ends, in its own time zone."""
+        moment = self.end or self.start
+        return moment.date() if isinstance(moment, dt.datetime) else moment
+
+    def is_upcoming(self, today: dt.date) -> bool:
+        return self.last_day >= today

@@ -6,12 +6,15 @@ them too, so that what is documented is what is checked.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from advocacy.content import records
 from advocacy.content.fields import (
-    COMPANY_SIZES, Alias, Bool, Choice, Date, Duration, Field, ListOf, Object, Rating,
-    SitePath, Slug, Text, Url, VideoUrl,
+    COMPANY_SIZES, Alias, Bool, Choice, Date, DateTime, Duration, Field, FieldError, ListOf, Object,
+    Rating, SitePath, Slug, Text, Url, VideoUrl,
 )
 
 SLUG = Field("slug", Slug("my-story"), help="overrides the slug taken from the file name")
@@ -46,10 +49,19 @@ PERSON = Object(records.Person, [
     Field("name", Text("Ana Silva"), required=True),
     Field("role", Text("Head of Operations")),
 ])
+SPEAKER = Object(records.Speaker, [
+    Field("customer", Slug("acme"), required=True, help="slug of a file in content/customers/"),
+    Field("name", Text("Ana Silva"), required=True),
+    Field("role", Text("Head of Operations")),
+])
 SOURCE = Object(records.Source, [
     Field("name", Text("G2"), required=True),
     Field("url", Url()),
 ])
+
+
+# Checks that need several fields of a file: (valid values, key -> line) -> errors.
+CrossCheck = Callable[[Mapping[str, Any], Callable[[str], int]], list[FieldError]]
 
 
 @dataclass(frozen=True)
@@ -59,10 +71,29 @@ class Kind:
     record: type[records.Record]
     fields: dict[str, Field]
     body: str  # what the Markdown body holds
+    check: CrossCheck | None = None
 
 
-def _kind(folder: str, singular: str, record: type, body: str, fields: list[Field]) -> Kind:
-    return Kind(folder, singular, record, {f.name: f for f in fields}, body)
+def _kind(folder: str, singular: str, record: type, body: str, fields: list[Field],
+          check: CrossCheck | None = None) -> Kind:
+    return Kind(folder, singular, record, {f.name: f for f in fields}, body, check)
+
+
+def _check_event(values: Mapping[str, Any], line: Callable[[str], int]) -> list[FieldError]:
+    """An event says where it happens, and ends after it starts, in the same kind of time."""
+    errors = []
+    if not values.get("location") and not values.get("online"):
+        errors.append(FieldError(line("title"), "say where the event happens: 'location: Rotterdam, Netherlands' "
+                                 "or 'online: true'"))
+    start, end = values.get("start"), values.get("end")
+    if start is not None and end is not None:
+        if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
+            errors.append(FieldError(line("end"), "'start' and 'end' should both be dates (an all-day event) "
+                                     "or both dates with a time"))
+        elif end < start:
+            errors.append(FieldError(line("end"), f"the event ends ({end.isoformat()}) before it starts "
+                                     f"({start.isoformat()})"))
+    return errors
 
 
 KINDS: dict[str, Kind] = {k.folder: k for k in [
@@ -108,6 +139,25 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         Field("poster", SitePath("/images/acme-video.jpg"), help="a preview image in static/"),
         *COMMON,
     ]),
+    _kind("events", "event", records.Event, "what the session is about", [
+        SLUG,
+        Field("title", Text("Logistics leaders roundtable"), required=True, help="the session's name"),
+        Field("start", DateTime(), required=True,
+              help="a date and time with its time zone, or a date for an all-day event"),
+        Field("end", DateTime(), help="the same kind of value as start; an hour after it if left out"),
+        Field("location", Text("Rotterdam, Netherlands"), help="where it happens"),
+        Field("online", Bool(), help="true for an online session (with or without a location)"),
+        Field("speakers", ListOf(SPEAKER), help="the customers' people who lead it"),
+        Field("register", Url(frozenset({"https"}), "https://events.example.com/roundtable"),
+              help="where prospects sign up (https)"),
+        Field("recording", VideoUrl(), help="the video, once it has taken place"),
+        Field("summary", Text("Three operations leads on their first year with Dispatch."),
+              help="one sentence"),
+        Field("industry", Text("Logistics"), help="the industry it speaks to"),
+        *[field for field in COMMON if field.name in
+          ("products", "use_cases", "values", "status", "consent_expires", "featured")],
+        ALIASES,
+    ], check=_check_event),
     _kind("collections", "collection", records.Collection, "an introduction to the set", [
         SLUG,
         Field("title", Text("Logistics pack"), required=True, help="the collection's name"),
