@@ -91,8 +91,16 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
         pages.append(Page(path_for(customer), "customer.html", {
             "item": customer, "stories": site.items_of(customer, "stories"),
             "testimonials": site.items_of(customer, "testimonials"),
-            "videos": site.items_of(customer, "videos"),
+            "videos": site.items_of(customer, "videos"), "events": site.events_of(customer),
             "request_url": peer_request_url(site, customer, customer)}))
+    if site.events:
+        pages.append(Page("events/", "events.html", {"upcoming": site.upcoming_events(), "past": site.past_events()}))
+        pages.append(Page("events.ics", "calendar.ics", {"events": site.events}, in_sitemap=False))
+    for event in site.events:
+        pages.append(Page(path_for(event), "event.html", {
+            "item": event, "upcoming": event.is_upcoming(site.build_date),
+            "speakers": [(speaker, site.customers[speaker.customer]) for speaker in event.speakers]}))
+        pages.append(Page(f"{path_for(event)}event.ics", "calendar.ics", {"events": [event]}, in_sitemap=False))
     for collection in site.collections:
         # an unlisted collection is a rep's pack: reachable by its link only
         pages.append(Page(path_for(collection), "collection.html", {
@@ -117,7 +125,8 @@ def _home(site: Site) -> dict[str, Any]:
     testimonials = sorted(site.testimonials, key=lambda t: (not t.featured, -(t.rating or 0)))[:3]
     references = [c for c in site.customers.values() if c.reference]
     return {"featured": featured, "metrics": metrics, "testimonials": testimonials,
-            "values": site.taxonomies["values"].terms, "references": references}
+            "values": site.taxonomies["values"].terms, "references": references,
+            "events": site.upcoming_events()[:3]}
 
 
 def _feed_entries(site: Site) -> list[Tagged]:
@@ -130,7 +139,7 @@ def _redirects(site: Site, taken: dict[str, Page], problems: Problems) -> list[P
     owners: dict[str, Record] = {}
     redirects = []
     records: list[Record] = [*site.stories, *site.videos, *site.testimonials,
-                             *site.customers.values(), *site.collections]
+                             *site.customers.values(), *site.collections, *site.events]
     for record in records:
         for index, alias in enumerate(record.aliases):
             page = Page(alias.lstrip("/"), "redirect.html", {"target": path_for(record), "item": record},

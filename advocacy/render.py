@@ -16,7 +16,8 @@ import jinja2
 from markupsafe import Markup
 
 from advocacy.config import CONFIG_FILE
-from advocacy.content.records import Record
+from advocacy import ics
+from advocacy.content.records import Event, Record
 from advocacy.errors import Problems
 from advocacy.facets import facet_attributes
 from advocacy.images import image_size
@@ -118,6 +119,7 @@ class Renderer:
             request_url=lambda customer, item=None: peer_request_url(site, customer, item),
             breadcrumb_data=self.breadcrumb_data, text_of=self.text_of, description_of=description_of,
             facet_attrs=lambda item: facet_attributes(site, item),
+            calendar=self.calendar, event_time=event_time,
         )
         self.env.filters.update(long_date=long_date, iso_datetime=iso_datetime)
 
@@ -144,6 +146,16 @@ class Renderer:
             file = self._theme_files.get(rel) or self.theme.root / "static" / rel
             self._image_sizes[site_path] = image_size(file)
         return self._image_sizes[site_path]
+
+    def calendar(self, events: list[Event]) -> Markup:
+        """An iCalendar file of events (RFC 5545), for calendar.ics."""
+        config = self.site.config
+        data = ics.calendar([ics.CalendarEvent(
+            e.slug, e.title, e.start, e.end, config.absolute(path_for(e)),
+            location=", ".join(filter(None, [e.location, "online" if e.online else None])) or None,
+            description="\n\n".join(filter(None, [e.summary, f"Register: {e.register}" if e.register else None])) or None,
+        ) for e in events], base_url=config.base_url, name=f"{config.title}: events", stamp=self.site.build_date)
+        return Markup(data.decode("utf-8"))
 
     def text_of(self, record: Record) -> str:
         """A record's body as plain text, on one line."""
@@ -198,6 +210,19 @@ class Renderer:
             if frame.filename.endswith((".html", ".xml", ".txt")):
                 return self._template_path(frame.filename), frame.lineno or 1
         return "themes", 1
+
+
+def event_time(moment: dt.date | dt.datetime, end: dt.date | dt.datetime | None = None) -> str:
+    """'5 March 2026, 16:00-17:30 (UTC+01:00)' in the event's own zone; dates alone for all-day events."""
+    if not isinstance(moment, dt.datetime):
+        return long_date(moment) + (f" to {long_date(end)}" if end and end != moment else "")
+    offset = moment.strftime("%z")
+    zone = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
+    text = f"{long_date(moment.date())}, {moment:%H:%M}"
+    if isinstance(end, dt.datetime):
+        end = end.astimezone(moment.tzinfo)
+        text += f"–{end:%H:%M}" if end.date() == moment.date() else f" to {long_date(end.date())}, {end:%H:%M}"
+    return f"{text} ({zone})"
 
 
 def long_date(value: dt.date | None) -> str:

@@ -96,3 +96,87 @@ def test_drafts_and_expired_consent_keep_an_event_off_the_site(site):
     assert [str(w) for w in problems.warnings] == [
         "content/events/b.md:5: warning: consent expired on 2025-12-31: this event is withheld from the site; "
         "renew consent and update 'consent_expires' to publish it again"]
+
+
+# -- pages and calendar files -------------------------------------------------------------------
+
+PAST = """\
+---
+title: Cold chain webinar
+start: 2025-10-02T15:00Z
+online: true
+speakers:
+  - {customer: acme, name: Lena Ward}
+recording: https://vimeo.com/76979871
+register: https://events.example.com/webinar
+---
+The recording.
+"""
+
+
+@pytest.fixture
+def events_site(site, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp())))
+    site.write("content/events/roundtable.md", EVENT)
+    site.write("content/events/webinar.md", PAST)
+    result = site.run("build")
+    assert result.exit_code == 0, result.output
+    return site
+
+
+def test_events_page_lists_upcoming_then_past_with_the_recording_marked(events_site):
+    page = events_site.page("events/")
+    upcoming = page.find("section", attrs={"aria-labelledby": "upcoming"})
+    past = page.find("section", attrs={"aria-labelledby": "past"})
+    assert [a.get_text() for a in upcoming.select(".card-title a")] == ["Logistics leaders roundtable"]
+    assert [a.get_text() for a in past.select(".card-title a")] == ["Cold chain webinar"]
+    assert past.select_one(".has-video").get_text() == "Recording" and upcoming.select_one(".has-video") is None
+
+
+def test_upcoming_event_page_offers_register_and_calendar_but_no_recording(events_site):
+    page = events_site.page("events/roundtable/")
+    links = {a.get_text(" ", strip=True): a["href"] for a in page.select(".hero-actions a")}
+    assert links == {"Register for Logistics leaders roundtable": "https://events.example.com/roundtable",
+                     "Add to calendar": "/events/roundtable/event.ics"}
+    assert page.select_one(".video") is None
+    when = page.select_one("time[data-local-time]")
+    assert when["datetime"] == "2026-03-05T16:00:00+01:00"
+    assert when.get_text() == "5 March 2026, 16:00–17:30 (UTC+01:00)"
+    speaker = page.select_one(".speaker-list li")
+    assert speaker.find("a")["href"] == "/customers/acme/" and "Ana Silva" in speaker.get_text()
+
+
+def test_past_event_page_shows_the_recording_and_no_registration(events_site):
+    page = events_site.page("events/webinar/")
+    assert page.select(".hero-actions a") == []
+    assert page.select_one(".video")["data-embed"].startswith("https://player.vimeo.com/video/76979871")
+
+
+def test_calendar_files_read_back_and_the_feed_has_every_event(events_site):
+    icalendar = pytest.importorskip("icalendar")
+    one = icalendar.Calendar.from_ical((events_site.output / "events/roundtable/event.ics").read_bytes())
+    feed = icalendar.Calendar.from_ical((events_site.output / "events.ics").read_bytes())
+    assert [str(e["UID"]) for e in one.walk("VEVENT")] == ["roundtable@example.com"]
+    assert sorted(str(e["SUMMARY"]) for e in feed.walk("VEVENT")) == ["Cold chain webinar",
+                                                                       "Logistics leaders roundtable"]
+    (event,) = one.walk("VEVENT")
+    assert event.decoded("DTSTART") == dt.datetime(2026, 3, 5, 15, 0, tzinfo=dt.timezone.utc)
+    assert "Register: https://events.example.com/roundtable" in str(event["DESCRIPTION"])
+
+
+def test_events_appear_on_the_home_page_customer_page_and_sitemap(events_site):
+    home = events_site.page("")
+    assert [a.get_text() for a in home.select("section[aria-labelledby=upcoming-events] .card-title a")] == [
+        "Logistics leaders roundtable"]
+    customer = events_site.page("customers/acme/")
+    assert len(customer.select("section[aria-labelledby=customer-events] .card")) == 2
+    sitemap = (events_site.output / "sitemap.xml").read_text(encoding="utf-8")
+    from xml.etree import ElementTree
+    locs = {e.text for e in ElementTree.fromstring(sitemap).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    assert {"https://example.com/events/", "https://example.com/events/roundtable/"} <= locs
+
+
+def test_a_site_without_events_has_no_events_pages_or_link(site):
+    assert site.run("build").exit_code == 0
+    assert not (site.output / "events").exists() and not (site.output / "events.ics").exists()
+    assert site.page("").find("a", href="/events/") is None

@@ -17,6 +17,18 @@
     frame.focus();
   }
 
+  // Event times: the page shows the event's own zone; add the visitor's
+  // local time where it differs.
+  [].forEach.call(document.querySelectorAll("time[data-local-time]"), function (time) {
+    var iso = time.getAttribute("datetime"), moment = new Date(iso), zone = iso.match(/([+-])(\d\d):(\d\d)$/);
+    var offset = zone ? (zone[1] === "-" ? 1 : -1) * (zone[2] * 60 + Number(zone[3])) : 0;  // as getTimezoneOffset
+    if (isNaN(moment) || moment.getTimezoneOffset() === offset) return;
+    var local = document.createElement("span");
+    local.className = "local-time";
+    local.textContent = " · your time: " + moment.toLocaleString([], {dateStyle: "medium", timeStyle: "short"});
+    time.parentNode.insertBefore(local, time.nextSibling);
+  });
+
   document.addEventListener("click", function (event) {
     var facade = event.target.closest && event.target.closest(".video-facade");
     if (!facade) return;
