@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from advocacy.cache import BuildCache
 from advocacy.config import CONFIG_FILE, load_config
 from advocacy.content.load import load_content
 from advocacy.errors import ContentError, Problems, UsageError
@@ -53,11 +54,11 @@ def build_date_from_env() -> dt.date:
 
 
 def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
-              build_date: dt.date | None = None) -> tuple[Site | None, Problems]:
+              build_date: dt.date | None = None, cache: BuildCache | None = None) -> tuple[Site | None, Problems]:
     """Read and check everything; the Site is None when there were errors."""
     problems = Problems()
     config = load_config(root, problems, base_url)
-    content = load_content(root, problems)
+    content = load_content(root, problems, cache)
     if config is None:
         return None, problems
     site = build_site(root, config, content, problems, build_date or build_date_from_env(), drafts)
@@ -68,7 +69,7 @@ Progress = Callable[[int, int], None]  # (pages rendered so far, pages in all)
 
 
 def render_site(root: Path, site: Site, problems: Problems, progress: Progress | None = None,
-                *, search: bool = False) -> tuple[list[Page], dict[str, bytes | Path]]:
+                *, search: bool = False, cache: BuildCache | None = None) -> tuple[list[Page], dict[str, bytes | Path]]:
     """Every output file of the site: rendered pages, theme assets and static files,
     and with `search` the search index."""
     theme = Theme(root, site.config.theme)
@@ -84,7 +85,7 @@ def render_site(root: Path, site: Site, problems: Problems, progress: Progress |
     pages = plan_pages(site, problems)
     files: dict[str, bytes | Path] = dict(theme.static_files())
     files.update(_static_files(root, problems))
-    renderer = Renderer(site, theme)
+    renderer = Renderer(site, theme, cache)
     for done, page in enumerate(pages, 1):
         if progress is not None:
             progress(done, len(pages))
@@ -123,13 +124,15 @@ def build(root: Path, output: Path, *, drafts: bool = False, base_url: str | Non
     """Build the site at `root` into `output`; ContentError if anything is wrong."""
     started = time.perf_counter()
     check_output_dir(root, output)
-    site, problems = load_site(root, drafts=drafts, base_url=base_url, build_date=build_date)
+    cache = BuildCache(root)
+    site, problems = load_site(root, drafts=drafts, base_url=base_url, build_date=build_date, cache=cache)
     if site is None:
         raise ContentError(problems)
-    pages, files = render_site(root, site, problems, progress, search=True)
+    pages, files = render_site(root, site, problems, progress, search=True, cache=cache)
     if problems.errors:
         raise ContentError(problems)
     write_output(output, files)
+    cache.save()
     counts = Counter(page.template.removesuffix(".html") for page in pages)
     return BuildResult(site, pages, problems, output, time.perf_counter() - started, counts)
 

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from advocacy.config import CONFIG_FILE
 from advocacy import ics
+from advocacy.cache import BuildCache, content_hash
 from advocacy.content.records import Event, Record
 from advocacy.errors import Problems
 from advocacy.facets import facet_attributes
@@ -92,11 +93,14 @@ class Theme:
 class Renderer:
     """Renders the pages of one site with one theme."""
 
-    def __init__(self, site: Site, theme: Theme):
+    def __init__(self, site: Site, theme: Theme, cache: BuildCache | None = None):
         self.site = site
         self.theme = theme
-        self.markdown = MarkdownRenderer(site.config.base_path, site.config.markdown.unsafe_html,
-                                         *theme.element_ids())
+        self.cache = cache
+        reserved_ids = theme.element_ids()
+        self.markdown = MarkdownRenderer(site.config.base_path, site.config.markdown.unsafe_html, *reserved_ids)
+        # what else makes the HTML of a body: the site's Markdown settings and the theme's own ids
+        self._markdown_settings = repr((site.config.base_path, site.config.markdown.unsafe_html, reserved_ids))
         self._bodies: dict[int, Markup] = {}
         self._image_sizes: dict[str, tuple[int, int] | None] = {}
         self._theme_files = theme.static_files()
@@ -177,11 +181,22 @@ class Renderer:
         return {"share_image": image, "structured_data": Markup("").join(json_ld(d) for d in data)}
 
     def body(self, record: Record) -> Markup:
-        """A record's Markdown body as safe HTML (rendered once per build)."""
+        """A record's Markdown body as safe HTML (rendered once per build, and with
+        a cache, once for as long as the text and the site's Markdown settings stay)."""
         key = id(record)
         if key not in self._bodies:
-            self._bodies[key] = self.markdown.render(record.body)
+            self._bodies[key] = self._cached_markdown(record.body)
         return self._bodies[key]
+
+    def _cached_markdown(self, text: str) -> Markup:
+        if self.cache is None:
+            return self.markdown.render(text)
+        key = content_hash(self._markdown_settings, text)
+        html = self.cache.get("markdown", key)
+        if html is None:
+            html = str(self.markdown.render(text))
+            self.cache.put("markdown", key, html)
+        return Markup(html)
 
     def render(self, page: Page, problems: Problems) -> bytes | None:
         """The page's bytes, or None with a problem naming the template line."""

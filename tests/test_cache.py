@@ -8,6 +8,7 @@ import advocacy.content.load as load_module
 from advocacy.cache import CACHE_DIR, CACHE_FILE, BuildCache
 from advocacy.content.load import load_content
 from advocacy.errors import Problems
+from tests.conftest import CUSTOMER
 
 
 @pytest.fixture(autouse=True)
@@ -93,3 +94,18 @@ def test_entries_no_longer_used_are_dropped(site):
     _load(site.root)
     cache = BuildCache(site.root)
     assert len(cache._old["content"]) == 2  # the customer and the story's new version, not its old one
+
+
+def test_a_build_reuses_rendered_markdown_and_gives_the_same_output(site, monkeypatch):
+    from advocacy.markup import MarkdownRenderer
+
+    assert site.run("build").exit_code == 0
+    first = site.snapshot()
+    calls = []
+    real = MarkdownRenderer.render
+    monkeypatch.setattr(MarkdownRenderer, "render", lambda self, text: calls.append(text) or real(self, text))
+    assert site.run("build").exit_code == 0
+    assert calls == [] and site.snapshot() == first
+    site.write("content/customers/acme.md", CUSTOMER.replace("Acme moves things.", "Acme moves more things."))
+    assert site.run("build").exit_code == 0
+    assert calls == ["Acme moves more things.\n"]
