@@ -715,7 +715,7 @@ def test_other_files_and_folders_are_warnings_not_errors(site):
     assert result.stderr.splitlines() == [
         "content/stories/notes.txt:1: warning: file ignored: content files must end in .md",
         "content/storys:1: warning: folder ignored: content/ holds only customers, stories, testimonials, "
-        "videos, collections (did you mean 'stories'?)",
+        "videos, events, collections (did you mean 'stories'?)",
     ]
 
 
@@ -779,7 +779,8 @@ def test_failed_build_leaves_previous_output_unchanged(site):
     result = site.run("build")
     assert result.exit_code == 1
     assert site.snapshot() == before
-    assert sorted(p.name for p in site.root.iterdir()) == ["advocacy.yaml", "content", "output"]
+    # the build cache (issue 7) is the one folder a build keeps beside the output
+    assert sorted(p.name for p in site.root.iterdir()) == [".advocacy-cache", "advocacy.yaml", "content", "output"]
 
 
 def test_one_error_is_singular(site):
