@@ -100,7 +100,8 @@ class Renderer:
         reserved_ids = theme.element_ids()
         self.markdown = MarkdownRenderer(site.config.base_path, site.config.markdown.unsafe_html, *reserved_ids)
         # what else makes the HTML of a body: the site's Markdown settings and the theme's own ids
-        self._markdown_settings = repr((site.config.base_path, site.config.markdown.unsafe_html, reserved_ids))
+        self._markdown_settings = repr((site.config.base_path, site.config.markdown.unsafe_html,
+                                        sorted(reserved_ids[0]), reserved_ids[1]))
         self._bodies: dict[int, Markup] = {}
         self._image_sizes: dict[str, tuple[int, int] | None] = {}
         self._theme_files = theme.static_files()
