@@ -27,7 +27,8 @@ KIND_NAMES = {kind.singular: kind for kind in KINDS.values()}
 MAX_SLUG = 60
 
 # What the positional argument of `advocacy new` fills in, per kind.
-TITLE_FIELD = {"story": "title", "video": "title", "collection": "title", "customer": "name", "testimonial": "author"}
+TITLE_FIELD = {"story": "title", "video": "title", "collection": "title", "customer": "name", "testimonial": "author",
+               "event": "title"}
 
 BODIES = {
     "story": "## The challenge\n\nWhat was hard for them before, in their words.\n\n"
@@ -37,6 +38,7 @@ BODIES = {
     "video": "A summary of the video, or its transcript.\n",
     "customer": "Who they are and what they do, in two or three sentences.\n",
     "collection": "Why these items belong together, for the rep who sends them.\n",
+    "event": "What the session is about, who speaks, and what a prospect takes away.\n",
 }
 
 # Required fields that the title does not fill: a value that passes the check,
@@ -119,6 +121,10 @@ def front_matter(kind: Kind, title: str, today: dt.date, customer: Customer | No
             filled.append(f"customer: {customer_slug}")
         elif name == "date":
             filled.append(f"date: {today.isoformat()}")
+        elif name == "start":  # an event
+            filled.append(f"start: {today.isoformat()}T16:00+00:00  # when it starts, with its time zone")
+        elif name == "online":
+            filled.append("online: true  # or say where: location: Rotterdam, Netherlands")
         elif name == "status":
             filled.append("status: draft  # change to published when it is approved")
         elif name == "items":

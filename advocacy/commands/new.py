@@ -9,7 +9,7 @@ import click
 
 from advocacy.commands.common import reports_errors, site_option
 
-KINDS = ("story", "testimonial", "video", "customer", "collection")
+KINDS = ("story", "testimonial", "video", "customer", "collection", "event")
 
 
 @click.command()
@@ -22,10 +22,10 @@ KINDS = ("story", "testimonial", "video", "customer", "collection")
 @site_option
 @reports_errors
 def new(kind: str, title: str, customer: str | None, slug: str | None, site_dir: Path) -> None:
-    """Write a new draft KIND (story, testimonial, video, customer or
-    collection) and print where it is.
+    """Write a new draft KIND (story, testimonial, video, customer,
+    collection or event) and print where it is.
 
-    TITLE is the story's, video's or collection's title, the customer's
+    TITLE is the story's, video's, event's or collection's title, the customer's
     name, or the author of a testimonial. The file gets today's date and
     status: draft, and lists every other field you can set.
 
