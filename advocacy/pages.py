@@ -82,6 +82,7 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
     for story in site.stories:
         pages.append(Page(path_for(story), "story.html", {
             "item": story, "customer": site.customer_of(story), "related": site.related(story),
+            "events": site.events_of(site.customer_of(story)),
             "request_url": peer_request_url(site, site.customer_of(story), story)}))
     for video in site.videos:
         pages.append(Page(path_for(video), "video.html", {

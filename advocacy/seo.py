@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from advocacy.content.records import Customer, Record, Story, Testimonial, Video
+from advocacy.content.records import Customer, Event, Record, Speaker, Story, Testimonial, Video
 from advocacy.site import Site, Term
 from advocacy.video import parse_video_url
 
@@ -109,7 +109,34 @@ def page_data(template: str, context: dict[str, Any], site: Site, absolute: Abso
         return [data]
     if template == "testimonials.html":
         return [_review(item, site, publisher, absolute, text_of) for item in context["items"] if item.rating]
+    if template == "event.html":
+        return [_event(context["item"], context["speakers"], publisher, absolute, image, config.language)]
     return []
+
+
+def _event(event: Event, speakers: list[tuple[Speaker, Customer]], organizer: dict[str, Any],
+           absolute: Absolute, image: ShareImage, language: str) -> dict[str, Any]:
+    """schema.org Event: where (a place, a virtual location, or both), who speaks, how to register."""
+    places: list[dict[str, Any]] = []
+    if event.location:
+        places.append({"@type": "Place", "name": event.location, "address": event.location})
+    if event.online:
+        places.append({"@type": "VirtualLocation", "url": event.register or absolute(event)})
+    mode = ("Mixed" if len(places) == 2 else "Online" if event.online else "Offline") + "EventAttendanceMode"
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "Event", "name": event.title, "url": absolute(event),
+        "startDate": event.start.isoformat(), "eventAttendanceMode": f"https://schema.org/{mode}",
+        "eventStatus": "https://schema.org/EventScheduled", "location": places[0] if len(places) == 1 else places,
+        "organizer": organizer, "image": [image.url], "inLanguage": language,
+        "description": event.summary or event.title,
+        "performer": [{"@type": "Person", "name": speaker.name, "worksFor": _organization(customer, absolute)}
+                      for speaker, customer in speakers],
+    }
+    if event.end is not None:
+        data["endDate"] = event.end.isoformat()
+    if event.register:
+        data["offers"] = {"@type": "Offer", "url": event.register, "availability": "https://schema.org/InStock"}
+    return data
 
 
 def _review(item: Testimonial, site: Site, publisher: dict[str, Any], absolute: Absolute,

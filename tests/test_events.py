@@ -180,3 +180,19 @@ def test_a_site_without_events_has_no_events_pages_or_link(site):
     assert site.run("build").exit_code == 0
     assert not (site.output / "events").exists() and not (site.output / "events.ics").exists()
     assert site.page("").find("a", href="/events/") is None
+
+
+def test_story_pages_list_their_customer_s_events_and_event_pages_carry_event_json_ld(events_site):
+    story = events_site.page("stories/acme-onboarding/")
+    assert [a.get_text() for a in story.select("section[aria-labelledby=story-events] .card-title a")] == [
+        "Logistics leaders roundtable", "Cold chain webinar"]
+    import json
+    page = events_site.page("events/roundtable/")
+    (data,) = [json.loads(s.string) for s in page.find_all("script", type="application/ld+json")
+               if json.loads(s.string).get("@type") == "Event"]
+    assert data["name"] == "Logistics leaders roundtable"
+    assert data["startDate"] == "2026-03-05T16:00:00+01:00" and data["endDate"] == "2026-03-05T17:30:00+01:00"
+    assert data["location"] == {"@type": "Place", "name": "Rotterdam, Netherlands", "address": "Rotterdam, Netherlands"}
+    assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert [p["name"] for p in data["performer"]] == ["Ana Silva"]
+    assert data["offers"]["url"] == "https://events.example.com/roundtable"
