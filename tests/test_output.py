@@ -511,9 +511,6 @@ def test_ids_are_unique_in_every_page(built):
     assert duplicate_ids(built.output) == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a body heading such as '## Related', '## People' or '## Transcript' "
-                   "gets the id the theme uses for its own section, so ids repeat and aria-labelledby and "
-                   "#links point at the wrong element (advocacy/markup.py RESERVED_IDS misses the theme's ids)")
 def test_body_headings_never_take_the_theme_s_ids(tmp_path):
     folder = write_rich_site(SiteFolder(tmp_path / "site"))
     folder.write("content/stories/globex-scale.md", FILES["content/stories/globex-scale.md"].replace(
