@@ -196,3 +196,10 @@ def test_story_pages_list_their_customer_s_events_and_event_pages_carry_event_js
     assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
     assert [p["name"] for p in data["performer"]] == ["Ana Silva"]
     assert data["offers"]["url"] == "https://events.example.com/roundtable"
+
+
+def test_a_draft_event_checks_without_a_traceback(site):
+    site.write("content/events/draft.md", "---\ntitle: Draft\nstart: 2026-02-01\nonline: true\nstatus: draft\n---\n")
+    result = site.run("check")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
