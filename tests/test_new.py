@@ -140,3 +140,10 @@ def test_unknown_kind_and_missing_site_are_usage_errors(site, tmp_path):
 def test_kinds_of_the_command_are_the_kinds_of_the_schema():
     from advocacy.commands.new import KINDS as COMMAND_KINDS
     assert sorted(COMMAND_KINDS) == sorted(k.singular for k in KINDS.values())
+
+
+def test_a_folder_that_cannot_be_made_is_an_error_without_traceback(site):
+    site.write("content/testimonials", "a file where the folder should be")
+    result = site.run("new", "testimonial", "Ana", "--customer", "acme")
+    assert result.exit_code == 1 and "content/testimonials" in result.stderr
+    assert "previous output" not in result.stderr and "Traceback" not in result.output

@@ -41,7 +41,9 @@ def reports_errors(command):
             sys.exit(EXIT_CONTENT)
         except OSError as exc:  # a disk full or a folder we may not write: no traceback
             where = f" ({exc.filename})" if exc.filename else ""
-            click.echo(f"Error: {exc.strerror or exc}{where}; the previous output was left as it was.", err=True)
+            # only a build replaces an output folder; other commands just stop
+            after = "; the previous output was left as it was" if click.get_current_context().info_name == "build" else ""
+            click.echo(f"Error: {exc.strerror or exc}{where}{after}.", err=True)
             sys.exit(EXIT_CONTENT)
     return wrapper
 
