@@ -203,3 +203,24 @@ def test_a_draft_event_checks_without_a_traceback(site):
     result = site.run("check")
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
+
+
+def test_times_on_both_sides_of_a_daylight_saving_change(site, monkeypatch):
+    """Europe moves to summer time on 29 March 2026: the same 10:00 in Amsterdam is 09:00 UTC before
+    and 08:00 UTC after; each page shows its own offset and the calendar has the right instants."""
+    icalendar = pytest.importorskip("icalendar")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp())))
+    site.write("content/events/before.md", "---\ntitle: Before\nstart: 2026-03-28T10:00+01:00\nonline: true\n---\n")
+    site.write("content/events/after.md", "---\ntitle: After\nstart: 2026-03-30T10:00+02:00\nonline: true\n---\n")
+    site.write("content/events/ny.md", "---\ntitle: New York\nstart: 2026-03-29T04:30-04:00\nonline: true\n---\n")
+    assert site.run("build").exit_code == 0
+    assert site.page("events/before/").select_one("time").get_text() == "28 March 2026, 10:00 (UTC+01:00)"
+    assert site.page("events/after/").select_one("time").get_text() == "30 March 2026, 10:00 (UTC+02:00)"
+    feed = icalendar.Calendar.from_ical((site.output / "events.ics").read_bytes())
+    starts = {str(e["SUMMARY"]): e.decoded("DTSTART") for e in feed.walk("VEVENT")}
+    utc = dt.timezone.utc
+    assert starts == {"Before": dt.datetime(2026, 3, 28, 9, 0, tzinfo=utc),
+                      "After": dt.datetime(2026, 3, 30, 8, 0, tzinfo=utc),
+                      "New York": dt.datetime(2026, 3, 29, 8, 30, tzinfo=utc)}
+    listed = [a.get_text() for a in site.page("events/").select("section[aria-labelledby=upcoming] .card-title a")]
+    assert listed == ["Before", "New York", "After"]  # by instant, whatever the zone
