@@ -13,29 +13,48 @@
   var facets = groups.map(function (g) { return g.getAttribute("data-facet"); });
   var status = root.querySelector("[data-status]");
   var empty = document.querySelector("[data-empty]");
+  var reset = root.querySelector("[data-reset]");  // a link to the whole list
   var noun = root.getAttribute("data-noun"), nouns = root.getAttribute("data-nouns");
   var names = {};  // facet -> value -> the option's name, for the empty state
+  var options = [];  // {facet, value, button, count, label}
 
   function plural(n) { return n === 1 ? noun : nouns; }
-  function valuesOf(card, facet) {
-    var v = card.getAttribute("data-" + facet);
-    return v ? v.split(" ") : [];
-  }
+
+  // What each card can be filtered by, read once: facet -> its values.
+  var values = cards.map(function (card) {
+    var found = {};
+    facets.forEach(function (f) {
+      var v = card.getAttribute("data-" + f);
+      found[f] = v ? v.split(" ") : [];
+    });
+    return found;
+  });
 
   // Each option link becomes a toggle button with the same content.
   groups.forEach(function (group, i) {
-    names[facets[i]] = {};
+    var f = facets[i];
+    names[f] = {};
     [].forEach.call(group.querySelectorAll("a[data-value]"), function (link) {
-      var button = document.createElement("button");
+      var button = document.createElement("button"), v = link.getAttribute("data-value");
       button.type = "button";
       button.className = link.className;
-      button.setAttribute("data-value", link.getAttribute("data-value"));
-      names[facets[i]][link.getAttribute("data-value")] = link.firstChild.textContent.trim();
+      button.setAttribute("data-value", v);
+      button.setAttribute("aria-pressed", "false");
+      names[f][v] = link.firstChild.textContent.trim();
       while (link.firstChild) button.appendChild(link.firstChild);
       link.parentNode.replaceChild(button, link);
+      var count = button.querySelector("[data-count]");
+      options.push({facet: f, value: v, button: button, count: count, label: count.nextElementSibling});
     });
   });
-  var reset = root.querySelector("[data-reset]");  // a link to the whole list
+
+  // Writes only what changed, so that a page opened unfiltered costs no restyle.
+  function set(node, name, value) {
+    if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+  }
+  function text(node, value) {
+    if (node.textContent !== value) node.textContent = value;
+  }
 
   function read() {
     var params = new URLSearchParams(location.search), state = {};
@@ -56,16 +75,14 @@
   }
 
   // skip: a facet left out, to count what each of its options would add
-  function matches(card, state, skip) {
+  function matches(found, state, skip) {
     return facets.every(function (f) {
-      return f === skip || !state[f].length || valuesOf(card, f).some(function (v) {
-        return state[f].indexOf(v) >= 0;
-      });
+      return f === skip || !state[f].length || found[f].some(function (v) { return state[f].indexOf(v) >= 0; });
     });
   }
 
   function count(state) {
-    return cards.filter(function (c) { return matches(c, state); }).length;
+    return values.filter(function (found) { return matches(found, state); }).length;
   }
 
   // state less one value of a facet; none() is the state with no filter
@@ -83,7 +100,7 @@
     return state;
   }
 
-  // The nearest match: the one filter (or facet) whose removal shows the most.
+  // The nearest match: the one filter whose removal shows the most.
   function suggest(state) {
     var best = null;
     facets.forEach(function (f) {
@@ -106,35 +123,48 @@
   }
 
   function apply(state) {
-    var shown = 0, active = false;
-    cards.forEach(function (card) {
-      card.hidden = !matches(card, state);
-      if (!card.hidden) shown++;
+    var shown = 0, active = facets.some(function (f) { return state[f].length; });
+    values.forEach(function (found, i) {
+      var hide = !matches(found, state);
+      if (cards[i].hidden !== hide) cards[i].hidden = hide;
+      if (!hide) shown++;
     });
-    groups.forEach(function (group, i) {
-      var f = facets[i];
-      if (state[f].length) active = true;
-      [].forEach.call(group.querySelectorAll("button[data-value]"), function (button) {
-        var v = button.getAttribute("data-value"), on = state[f].indexOf(v) >= 0;
-        var n = cards.filter(function (c) { return matches(c, state, f) && valuesOf(c, f).indexOf(v) >= 0; }).length;
-        button.setAttribute("aria-pressed", String(on));
-        button.querySelector("[data-count]").textContent = n;
-        button.querySelector("[data-count] + .visually-hidden").textContent = " " + plural(n);
-        button.classList.toggle("is-none", !n && !on);
+    var tally = {};  // facet -> value -> items it would show, the other facets as they are
+    facets.forEach(function (f) {
+      tally[f] = {};
+      values.forEach(function (found) {
+        if (matches(found, state, f)) found[f].forEach(function (v) { tally[f][v] = (tally[f][v] || 0) + 1; });
       });
     });
-    status.textContent = active ? shown + " of " + cards.length + " " + nouns + " match"
-      : cards.length + " " + plural(cards.length);
-    reset.setAttribute("aria-disabled", String(!active));
+    options.forEach(function (o) {
+      var n = tally[o.facet][o.value] || 0, on = state[o.facet].indexOf(o.value) >= 0;
+      set(o.button, "aria-pressed", String(on));
+      text(o.count, String(n));
+      text(o.label, " " + plural(n));
+      if (o.button.classList.contains("is-none") !== (!n && !on)) o.button.classList.toggle("is-none");
+    });
+    text(status, active ? shown + " of " + cards.length + " " + nouns + " match" : cards.length + " " + plural(cards.length));
+    set(reset, "aria-disabled", String(!active));
     if (empty) {
       empty.hidden = shown > 0;
       if (!shown) suggest(state);
     }
+    return active;
   }
 
   function change(state) {
     write(state);
     apply(state);
+  }
+
+  // On a phone a facet is a row that scrolls sideways: bring its first chosen option into view.
+  function reveal() {
+    groups.forEach(function (group) {
+      var on = group.querySelector("[aria-pressed=true]"), row = on && on.closest("ul");
+      if (row && (on.offsetLeft < row.scrollLeft || on.offsetLeft + on.offsetWidth > row.scrollLeft + row.clientWidth)) {
+        row.scrollLeft = on.offsetLeft - 16;
+      }
+    });
   }
 
   root.addEventListener("click", function (event) {
@@ -149,17 +179,8 @@
     event.preventDefault();
     if (reset.getAttribute("aria-disabled") !== "true") change(none());
   });
-  // On a phone a facet is a row that scrolls sideways: bring its first chosen option into view.
-  function reveal() {
-    groups.forEach(function (group) {
-      var on = group.querySelector("[aria-pressed=true]"), row = on && on.closest("ul");
-      if (row && (on.offsetLeft < row.scrollLeft || on.offsetLeft + on.offsetWidth > row.scrollLeft + row.clientWidth)) {
-        row.scrollLeft = on.offsetLeft - 16;
-      }
-    });
-  }
-
-  window.addEventListener("popstate", function () { apply(read()); reveal(); });
-  apply(read());
-  reveal();
+  window.addEventListener("popstate", function () {
+    if (apply(read())) reveal();
+  });
+  if (apply(read())) reveal();
 })();
