@@ -68,7 +68,8 @@ def _summary(result, colour: bool) -> str:
     counts = result.page_counts
     summary = ", ".join(plural(counts[name], noun, nouns) for name, noun, nouns in (
         ("story", "story", "stories"), ("video", "video", None), ("customer", "customer", None),
-        ("collection", "collection", None), ("term", "topic page", None), ("redirect", "redirect", None),
+        ("collection", "collection", None), ("event", "event", None), ("term", "topic page", None),
+        ("redirect", "redirect", None),
     ) if counts[name])
     withheld = len(result.site.withheld)
     built = click.style("Built", fg="green", bold=True) if colour else "Built"
