@@ -108,6 +108,10 @@ def load_config(root: Path, problems: Problems, base_url: str | None = None) -> 
     except FrontMatterError as exc:
         problems.error(CONFIG_FILE, exc.line, exc.message)
         return None
+    except OSError as exc:  # gone since the site was found (a preview running while it is moved), or unreadable
+        problems.error(CONFIG_FILE, 1, f"cannot read {CONFIG_FILE}: {exc.strerror or exc}; "
+                       "put the site's settings back (git restore advocacy.yaml)")
+        return None
     if not isinstance(data, LineMap):
         problems.error(CONFIG_FILE, 1, "advocacy.yaml should be a list of 'key: value' lines, "
                        "with at least 'title:' and 'base_url:'")

@@ -294,3 +294,15 @@ def test_bad_base_url_option_is_misuse(site):
     assert result.exit_code == 2
     assert "--base-url" in result.stderr
     assert "advocacy.yaml:2" not in result.stderr
+
+
+def test_a_config_that_cannot_be_read_is_a_problem_not_a_traceback(site):
+    from advocacy.config import load_config
+    from advocacy.errors import Problems
+
+    (site.root / "advocacy.yaml").unlink()
+    problems = Problems()
+    assert load_config(site.root, problems) is None
+    assert [str(p) for p in problems.errors] == [
+        "advocacy.yaml:1: cannot read advocacy.yaml: No such file or directory; put the site's settings back "
+        "(git restore advocacy.yaml)"]
