@@ -224,3 +224,18 @@ def test_times_on_both_sides_of_a_daylight_saving_change(site, monkeypatch):
                       "New York": dt.datetime(2026, 3, 29, 8, 30, tzinfo=utc)}
     listed = [a.get_text() for a in site.page("events/").select("section[aria-labelledby=upcoming] .card-title a")]
     assert listed == ["Before", "New York", "After"]  # by instant, whatever the zone
+
+
+def test_the_visitor_sees_their_own_time_where_it_differs(events_site, browser, served):
+    """In New York the 16:00 (UTC+01:00) roundtable also reads 10:00 AM; in Amsterdam nothing is added."""
+    base = served(events_site.output)
+    for zone, expected in [("America/New_York", "10:00"), ("Europe/Amsterdam", None)]:
+        context = browser.new_context(timezone_id=zone, locale="en-US")
+        page = context.new_page()
+        page.goto(base + "events/roundtable/", wait_until="load")
+        local = page.locator(".event-facts .local-time")
+        if expected is None:
+            assert local.count() == 0
+        else:
+            assert expected in local.inner_text() and "your time" in local.inner_text()
+        context.close()
