@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+from advocacy import (
+    pages,  # the module, not a name: pages.py may import this one for the site picker
+)
 from advocacy.content.fields import COMPANY_SIZES
 from advocacy.content.records import Tagged
 from advocacy.errors import UsageError, did_you_mean
-from advocacy.pages import path_for
 from advocacy.site import Site
 from advocacy.slugs import slugify
 
@@ -34,8 +36,6 @@ POINTS = {
     "recent": 1,
     "more from a customer listed above": -3,
 }
-# Not a fit with the prospect: these only order the items that fit.
-BONUSES = ("has a reference customer", "recent", "more from a customer listed above")
 RECENT_DAYS = 365
 KIND_ORDER = {"stories": 0, "videos": 1}  # on equal points a story first: it has the numbers and the quote
 
@@ -55,8 +55,7 @@ class Profile:
         return any((self.industry, self.size, self.region, self.products, self.use_cases, self.values))
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     label: str  # a key of POINTS
     detail: str | None = None
 
@@ -68,63 +67,110 @@ class Reason:
         return f"{self.label}: {self.detail}" if self.detail else self.label
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     item: Tagged
     reasons: tuple[Reason, ...]
-
-    @property
-    def score(self) -> int:
-        return sum(reason.points for reason in self.reasons)
-
-    @property
-    def fits(self) -> bool:
-        """True if the item shares anything with the profile (bonuses aside)."""
-        return any(reason.label not in BONUSES for reason in self.reasons)
+    score: int  # the points of the reasons, added up
+    fits: bool  # the item shares something with the profile (the bonuses aside)
 
 
-def score(site: Site, item: Tagged, profile: Profile) -> Match:
-    """The one scoring: every reason `item` suits `profile`, each worth POINTS[label]."""
-    reasons: list[Reason] = []
-    if profile.industry and item.industry == profile.industry:
-        reasons.append(Reason("same industry", item.industry))
-    if profile.size and item.company_size:
-        gap = abs(COMPANY_SIZES.index(profile.size) - COMPANY_SIZES.index(item.company_size))
-        if gap <= 1:
-            reasons.append(Reason("same size band" if gap == 0 else "neighbouring size band", item.company_size))
-    if profile.region and item.region == profile.region:
-        reasons.append(Reason("same region", item.region))
-    reasons += [Reason("uses product", name) for name in profile.products if name in item.products]
-    reasons += [Reason("same use case", name) for name in profile.use_cases if name in item.use_cases]
-    reasons += [Reason("shows value", site.config.values[key].title) for key in profile.values if key in item.values]
-    if site.customer_of(item).reference:  # the prospect can hear it from them in person
-        reasons.append(Reason("has a reference customer"))
-    if item.date is not None and (site.build_date - item.date).days <= RECENT_DAYS:
-        reasons.append(Reason("recent", item.date.isoformat()))
-    return Match(item, tuple(reasons))
+class Ranker:
+    """The one scoring, for one site. What does not depend on the prospect (the
+    bonuses, the order of ties) is worked out once, so that the site's picker
+    can rank every profile in a build."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        # In the order of ties: a story before a video, then the newer, then by slug.
+        self.items: list[Tagged] = sorted([*site.stories, *site.videos],
+                                          key=lambda item: (KIND_ORDER[item.kind], -_ordinal(item.date), item.slug))
+        self._bonuses = [self._bonus_reasons(item) for item in self.items]
+        self._bonus_points = [sum(reason.points for reason in reasons) for reasons in self._bonuses]
+        self._groups: dict[tuple[bool, ...], dict[tuple, list[int]]] = {}
+
+    def rank(self, profile: Profile, limit: int | None = None) -> list[Match]:
+        """Published stories and videos that fit `profile`, best first (all of
+        them, by the bonuses alone, for an empty profile).
+
+        Most points first; on equal points a story before a video, then the
+        newer. A customer's items after its best one lose a few points, so that
+        the top shows different peers unless one peer fits far better.
+        """
+        count = len(self.items)
+        # Each item as one number, -points * count + position, so that a plain sort ranks it
+        # (a big site's picker ranks hundreds of profiles); items alike for the profile fit alike.
+        keys = []
+        for positions in self._grouped(profile).values():
+            fit = self._fit(self.items[positions[0]], profile)
+            if fit or not profile:
+                points = sum(reason.points for reason in fit)
+                keys += [-(points + self._bonus_points[p]) * count + p for p in positions]
+        keys.sort()
+        penalty = Reason("more from a customer listed above")
+        seen: set[str] = set()
+        penalized: set[int] = set()
+        for index, key in enumerate(keys):
+            customer = self.items[key % count].customer
+            if customer in seen:
+                keys[index] = key - penalty.points * count
+                penalized.add(key % count)
+            seen.add(customer)
+            if len(seen) == limit:  # the rest rank below these `limit` customers' best items
+                del keys[index + 1:]
+                break
+        keys.sort()
+        return [self._match(p, self._fit(self.items[p], profile), *([penalty] if p in penalized else []))
+                for p in (key % count for key in keys[:limit])]
+
+    def _grouped(self, profile: Profile) -> dict[tuple, list[int]]:
+        """Positions of the items by what of them the profile asks about."""
+        asked = tuple(bool(value) for value in vars(profile).values())
+        if asked not in self._groups:
+            groups: dict[tuple, list[int]] = {}
+            for position, item in enumerate(self.items):
+                groups.setdefault(_facets(item, profile), []).append(position)
+            self._groups[asked] = groups
+        return self._groups[asked]
+
+    def _fit(self, item: Tagged, profile: Profile) -> list[Reason]:
+        reasons = []
+        if profile.industry and item.industry == profile.industry:
+            reasons.append(Reason("same industry", item.industry))
+        if profile.size and item.company_size:
+            gap = abs(COMPANY_SIZES.index(profile.size) - COMPANY_SIZES.index(item.company_size))
+            if gap <= 1:
+                reasons.append(Reason("same size band" if gap == 0 else "neighbouring size band", item.company_size))
+        if profile.region and item.region == profile.region:
+            reasons.append(Reason("same region", item.region))
+        reasons += [Reason("uses product", name) for name in profile.products if name in item.products]
+        reasons += [Reason("same use case", name) for name in profile.use_cases if name in item.use_cases]
+        values = self.site.config.values
+        reasons += [Reason("shows value", values[key].title) for key in profile.values if key in item.values]
+        return reasons
+
+    def _bonus_reasons(self, item: Tagged) -> tuple[Reason, ...]:
+        reasons = []
+        if self.site.customer_of(item).reference:  # the prospect can hear it from them in person
+            reasons.append(Reason("has a reference customer"))
+        if item.date is not None and (self.site.build_date - item.date).days <= RECENT_DAYS:
+            reasons.append(Reason("recent", item.date.isoformat()))
+        return tuple(reasons)
+
+    def _match(self, position: int, fit: list[Reason], *more: Reason) -> Match:
+        reasons = (*fit, *self._bonuses[position], *more)
+        return Match(self.items[position], reasons, sum(reason.points for reason in reasons), bool(fit))
+
+
+def _facets(item: Tagged, profile: Profile) -> tuple:
+    """What of `item` the profile asks about: items with equal facets fit it equally."""
+    return (profile.industry and item.industry, profile.size and item.company_size,
+            profile.region and item.region, profile.products and item.products,
+            profile.use_cases and item.use_cases, profile.values and item.values)
 
 
 def rank(site: Site, profile: Profile, limit: int | None = None) -> list[Match]:
-    """Published stories and videos that fit `profile`, best first (all of them,
-    by the bonuses alone, for an empty profile).
-
-    Most points first; on equal points a story before a video, then the newer.
-    A customer's items after its best one lose a few points, so that the top
-    of the list shows different peers unless one peer fits far better.
-    """
-    matches = [score(site, item, profile) for item in (*site.stories, *site.videos)]
-    matches = sorted((m for m in matches if m.fits or not profile), key=_order)
-    seen: set[str] = set()
-    for index, match in enumerate(matches):
-        if match.item.customer in seen:
-            matches[index] = Match(match.item, (*match.reasons, Reason("more from a customer listed above")))
-        seen.add(match.item.customer)
-    return sorted(matches, key=_order)[:limit]
-
-
-def _order(match: Match) -> tuple:
-    item = match.item
-    return -match.score, KIND_ORDER[item.kind], -_ordinal(item.date), item.slug
+    """Ranker(site).rank(profile, limit): the items that fit, best first."""
+    return Ranker(site).rank(profile, limit)
 
 
 def _ordinal(date: dt.date | None) -> int:
@@ -134,7 +180,7 @@ def _ordinal(date: dt.date | None) -> int:
 def match_data(site: Site, match: Match) -> dict[str, Any]:
     """A match as JSON-able data: what the item is, where it lives, why it ranks."""
     item = match.item
-    path = path_for(item)
+    path = pages.path_for(item)
     return {
         "kind": "story" if item.kind == "stories" else "video",
         "slug": item.slug,
@@ -217,6 +263,7 @@ def picker_data(site: Site, top: int = 3) -> dict[str, Any]:
         "size": list(COMPANY_SIZES),
         "region": [term.name for term in site.taxonomies["regions"].terms],
     }
+    ranker = Ranker(site)
     items: dict[str, dict[str, Any]] = {}
     tops: dict[str, list[dict[str, Any]]] = {}
     for industry in (None, *facets["industry"]):
@@ -225,7 +272,7 @@ def picker_data(site: Site, top: int = 3) -> dict[str, Any]:
                 profile = Profile(industry=industry, size=size, region=region)
                 if not profile:
                     continue
-                matches = rank(site, profile, top)
+                matches = ranker.rank(profile, top)
                 if not matches:
                     continue
                 tops["|".join(slugify(name or "") for name in (industry, size, region))] = [

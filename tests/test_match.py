@@ -107,8 +107,8 @@ def test_a_size_is_a_band_or_a_number_of_employees(peers, given, band):
 
 
 @pytest.mark.parametrize("options, message", [
-    ({"industry": "Logstics"}, "--industry 'Logstics' is not on this site (did you mean 'Logistics'?); "
-                               "known: Energy, Healthcare, Logistics, Retail"),
+    ({"industry": "Logstics"}, ("--industry 'Logstics' is not on this site (did you mean 'Logistics'?); "
+                                "known: Energy, Healthcare, Logistics, Retail")),
     ({"region": "Mars"}, "known: Africa, Europe, Latin America, North America"),
     ({"products": ["Dispach"]}, "(did you mean 'Dispatch'?)"),
     ({"values": ["relability"]}, "(did you mean 'reliability'?); known: reliability, speed"),
@@ -136,6 +136,7 @@ def test_the_picker_holds_the_same_top_three_for_every_profile(peers):
         profile = profile_from_options(site, industry=industry or None, size=size.replace("-plus", "+") or None,
                                        region=region or None)
         assert [e["item"] for e in entries] == [f"{m.item.kind}/{m.item.slug}" for m in rank(site, profile, 3)]
+        assert rank(site, profile, 3) == rank(site, profile)[:3]  # a limit stops early, never changes the order
     assert "||" not in data["top"]  # no profile, no pick
     assert "energy||africa" not in data["top"]  # nothing fits: left out
 
@@ -158,7 +159,7 @@ def test_the_command_writes_json_for_scripts(peers):
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["profile"]["industry"] == "Logistics"
-    assert [m["slug"] for m in data["matches"]][0] == "north-story"
+    assert data["matches"][0]["slug"] == "north-story"
     assert data["matches"][0]["url"] == "https://example.com/sub/stories/north-story/"
     assert {"reason": "same industry", "detail": "Logistics", "points": 6, "text": "same industry: Logistics"} \
         in data["matches"][0]["reasons"]

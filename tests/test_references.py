@@ -8,7 +8,7 @@ import json
 import pytest
 
 from advocacy.build import load_site
-from advocacy.references import reference_customers, references_data
+from advocacy.references import reference_customers
 from tests.conftest import SiteFolder
 
 TODAY = dt.date(2026, 6, 1)
@@ -20,7 +20,7 @@ def _story(customer: str, title: str, date: str, extra: str = "") -> str:
 
 @pytest.fixture
 def refs(tmp_path, monkeypatch) -> SiteFolder:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 6, 1, 12, tzinfo=dt.timezone.utc).timestamp())))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC).timestamp())))
     site = SiteFolder(tmp_path / "refs")
     site.write("advocacy.yaml", "title: Refs\nbase_url: https://example.com/\n")
     for slug, name, reference in [("alpha", "Alpha Freight", True), ("beta", "Beta Care", True),

@@ -12,7 +12,13 @@ from advocacy.build import load_site
 from advocacy.errors import Problems
 from advocacy.pages import plan_pages
 from advocacy.render import Renderer, Theme
-from advocacy.url_record import RECORD_FILE, check_published, gone_pages, read_record, record_published
+from advocacy.url_record import (
+    RECORD_FILE,
+    check_published,
+    gone_pages,
+    read_record,
+    record_published,
+)
 
 GONE_TEMPLATE = """\
 {% extends "base.html" %}
@@ -66,11 +72,11 @@ def test_a_renamed_story_fails_the_build_with_the_alias_to_add(site):
     before = (site.root / RECORD_FILE).read_text()
     _, _, errors = _build(site)
     line = _recorded(site).index("/stories/acme-onboarding/") + 4  # after the three lines of header
-    assert [str(e) for e in errors] == [
+    assert [str(e) for e in errors] == [(
         f"{RECORD_FILE}:{line}: /stories/acme-onboarding/ was published, and this build would drop it: "
         "if content/stories/acme-faster-onboarding.md is its new name, add 'aliases: [/stories/acme-onboarding/]' "
         f"to it; if it should go for good, end its line in {RECORD_FILE} with ' removed' "
-        "(or build once with --accept-removed)"]
+        "(or build once with --accept-removed)")]
     assert (site.root / RECORD_FILE).read_text() == before  # a failed build leaves the record alone
 
     site.write("content/stories/acme-faster-onboarding.md",

@@ -32,7 +32,8 @@ def share(site_dir: Path, slug: str, kind: str | None, rep: str | None, campaign
     Example: advocacy share brightharbor-driver-onboarding --rep "Ana Silva" --campaign q3-logistics
     """
     from advocacy.build import find_site_root, load_site
-    from advocacy.share import formatted, share as make_share
+    from advocacy.share import formatted
+    from advocacy.share import share as make_share
 
     site, problems = load_site(find_site_root(site_dir))
     if site is None:
