@@ -21,7 +21,6 @@ from advocacy.site import Site
 
 KINDS = {"story": "stories", "video": "videos", "testimonial": "testimonials",
          "customer": "customers", "collection": "collections"}  # --kind -> content folder
-FORMATS = ("text", "markdown", "html", "json")
 _CALLS = {"stories": "Read the full story", "videos": "Watch the video", "testimonials": "Read what they say",
           "customers": "Meet them", "collections": "See the collection"}
 
@@ -51,9 +50,21 @@ def share(site: Site, ref: str, kind: str | None = None, *, rep: str | None = No
     """The link and email snippet for a published item; UsageError names why
     anything else cannot be shared."""
     record = find_shareable(site, ref, kind)
+    return _share(site, record, tracked_url(site, path_for(record), rep=rep, campaign=campaign))
+
+
+def share_box(site: Site, record: Record) -> dict[str, str]:
+    """The links of a page's share box: its URL as it is (a visitor passing it
+    on is not a campaign), an email with the subject and snippet filled in, and
+    LinkedIn's share page. Plain links: no third-party script."""
+    url = site.config.absolute(path_for(record))
+    return {"url": url, "mailto": _share(site, record, url).mailto,
+            "linkedin": "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}, quote_via=quote)}
+
+
+def _share(site: Site, record: Record, url: str) -> Share:
     subject, sentences = _snippet(site, record)
-    return Share(_singular(record.kind), record.slug, tracked_url(site, path_for(record), rep=rep, campaign=campaign),
-                 subject, sentences, _CALLS[record.kind])
+    return Share(_singular(record.kind), record.slug, url, subject, sentences, _CALLS[record.kind])
 
 
 def tracked_url(site: Site, path: str, *, rep: str | None = None, campaign: str | None = None) -> str:

@@ -67,12 +67,20 @@ def site_path(path: str) -> str:
 
 
 def gone_pages(root: Path, site: Site, planned_paths: Iterable[str]) -> list[Page]:
-    """A "no longer available" page at each recorded URL of an item withheld or
-    back to draft since, unless another page has it now. Only recorded URLs:
-    a draft that was never published must not show that it exists."""
+    """A "no longer available" page at each recorded URL, unless another page
+    has it now, of an item withheld or back to draft since, and of a topic page
+    (an industry, a use case...) that no published item has any more: nobody
+    can give those an alias, and consent running out must never fail a build.
+    Only recorded URLs: a draft that was never published must not show that it exists."""
     record = read_record(root)
     taken = {site_path(p) for p in planned_paths}
     pages: dict[str, Page] = {}
+    topics = {f"/{key}/": taxonomy.spec.singular.lower() for key, taxonomy in site.taxonomies.items()}
+    for path in record.published:
+        section = "/" + path.split("/")[1] + "/"
+        if section in topics and path != section and path not in taken:
+            pages[path] = Page(path.lstrip("/"), GONE_TEMPLATE, {
+                "kind": f"{topics[section]} page", "related": site.stories[:3]}, in_sitemap=False)
     for item in [*(w.record for w in site.withheld), *site.drafts]:
         # a testimonial's own URL is an anchor of the testimonials page, which stays
         own = () if item.kind == "testimonials" else (path_for(item),)

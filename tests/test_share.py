@@ -187,6 +187,21 @@ def test_a_site_with_errors_is_reported_not_shared(shop):
     assert "content/stories/broken.md:2: unknown key 'titel' (did you mean 'title'?)" in result.stderr
 
 
+def test_the_share_box_of_a_page_has_its_plain_url_an_email_and_linkedin(shop):
+    from advocacy.build import load_site
+    from advocacy.share import share_box
+
+    site, _ = load_site(shop.root)
+    links = share_box(site, site.stories[0])
+    assert links["url"] == "https://example.com/peers/stories/acme-onboarding/"  # no tracking for visitors
+    email = parse_qs(urlsplit(links["mailto"]).query)
+    assert email["subject"] == ["Acme Logistics: -85% onboarding time"]
+    assert email["body"][0].endswith(f"Read the full story: {links['url']}")
+    linkedin = urlsplit(links["linkedin"])
+    assert (linkedin.netloc, linkedin.path) == ("www.linkedin.com", "/sharing/share-offsite/")
+    assert parse_qs(linkedin.query) == {"url": [links["url"]]}
+
+
 def test_an_unlisted_collection_is_loaded_as_such_and_shareable_by_its_link(shop):
     from advocacy.build import load_site
 

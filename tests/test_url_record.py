@@ -136,6 +136,20 @@ def test_a_withdrawn_story_leaves_a_no_longer_available_page_at_its_old_urls(sit
         assert secret not in html
 
 
+def test_a_topic_page_no_item_has_any_more_is_no_longer_available_not_an_error(site):
+    story = (site.root / "content/stories/acme-onboarding.md").read_text()
+    site.write("content/stories/acme-onboarding.md", story.replace("customer: acme", "customer: acme\nuse_cases: [Yard planning]"))
+    _build(site)
+    assert "/use-cases/yard-planning/" in _recorded(site)
+    site.write("content/stories/acme-onboarding.md", story.replace(
+        "customer: acme", "customer: acme\nuse_cases: [Yard planning]\nconsent_expires: 2020-01-01"))
+    _, pages, errors = _build(site)
+    assert errors == []  # consent running out never fails a build
+    gone = {p.path: p.context["kind"] for p in pages if p.template == "gone.html"}
+    assert gone == {"stories/acme-onboarding/": "story", "use-cases/yard-planning/": "use case page"}
+    assert "/use-cases/yard-planning/" in _recorded(site)  # still served, so still recorded
+
+
 def test_a_withheld_testimonial_keeps_its_aliases_only(site):
     quote = "---\nauthor: Joris\ncustomer: acme\naliases: [/quotes/joris/]\n{}---\nFast.\n"
     site.write("content/testimonials/joris.md", quote.format(""))
