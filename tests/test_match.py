@@ -170,3 +170,8 @@ def test_the_command_refuses_an_unknown_name_with_exit_2(peers):
     assert result.exit_code == 2
     assert "did you mean 'Healthcare'?" in result.stderr and "Traceback" not in result.output
     assert peers.run("match", "--limit", "0").exit_code == 2
+
+
+def test_one_point_is_one_point(peers):
+    result = peers.run("match", "--size", "1-50")  # South Haulage (51-200) is one band away: 1 point
+    assert "1. A story  [1 point]" in result.stdout

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from advocacy.commands.common import reports_errors, site_option
+from advocacy.commands.common import plural, reports_errors, site_option
 from advocacy.errors import ContentError
 
 
@@ -54,7 +54,7 @@ def match(site_dir: Path, industry: str | None, size: str | None, region: str | 
     if not profile:
         click.echo("No profile given (see --help): the newest items, reference customers first.\n")
     for number, data in enumerate(matches, 1):
-        click.echo(f"{number}. {data['title']}  [{data['score']} points]")
+        click.echo(f"{number}. {data['title']}  [{plural(data['score'], 'point')}]")
         click.echo(f"   {data['kind']} · {data['customer']} · {data['url']}")
         click.echo("   why: " + "; ".join(f"{r['text']} ({r['points']:+d})" for r in data["reasons"]))
     click.echo(f"\nTo send one: advocacy share {matches[0]['slug']} --kind {matches[0]['kind']} "
