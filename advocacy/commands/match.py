@@ -11,7 +11,7 @@ from advocacy.commands.common import plural, reports_errors, site_option
 from advocacy.errors import ContentError
 
 
-@click.command()
+@click.command(short_help="Stories and videos ranked for a prospect, with why.")
 @site_option
 @click.option("--industry", metavar="NAME", help="The prospect's industry, e.g. Logistics.")
 @click.option("--size", metavar="BAND", help="Employees: a band (1-50, 51-200, 201-1000, 1001-5000, 5000+) "

@@ -12,7 +12,7 @@ from advocacy.commands.common import plural, reports_errors, site_option
 from advocacy.errors import ContentError
 
 
-@click.command()
+@click.command(short_help="Reference customers, their stories, consent ending soon.")
 @site_option
 @click.option("--within", metavar="DAYS", type=click.IntRange(min=0), default=30, show_default=True,
               help="Flag consent that ends within this many days.")

@@ -12,7 +12,7 @@ from advocacy.errors import ContentError
 KIND_CHOICES = ["story", "video", "testimonial", "customer", "collection"]  # advocacy.share.KINDS, kept here for a fast --help
 
 
-@click.command()
+@click.command(short_help="A tracked link and an email snippet for one published item.")
 @site_option
 @click.argument("slug")
 @click.option("--kind", type=click.Choice(KIND_CHOICES),
