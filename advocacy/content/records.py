@@ -93,14 +93,10 @@ class Collection(Record):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
-class Tagged(Record):
-    """What stories, testimonials and videos share: a customer, facets, publishing."""
+class Publishable(Record):
+    """What stories, testimonials, videos and events share: facets and publishing."""
 
-    customer: str
-    date: dt.date | None = None
     industry: str | None = None
-    company_size: str | None = None
-    region: str | None = None
     products: tuple[str, ...] = ()
     use_cases: tuple[str, ...] = ()
     values: tuple[str, ...] = ()
@@ -111,6 +107,16 @@ class Tagged(Record):
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Tagged(Publishable):
+    """Stories, testimonials and videos: by one customer, whose size and region they default to."""
+
+    customer: str
+    date: dt.date | None = None
+    company_size: str | None = None
+    region: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -144,7 +150,7 @@ class Video(Tagged):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
-class Event(Record):
+class Event(Publishable):
     """A customer-led session: upcoming until its last day has passed, then its recording."""
 
     title: str
@@ -156,17 +162,6 @@ class Event(Record):
     register: str | None = None
     recording: str | None = None
     summary: str | None = None
-    industry: str | None = None
-    products: tuple[str, ...] = ()
-    use_cases: tuple[str, ...] = ()
-    values: tuple[str, ...] = ()
-    status: str = "published"
-    consent_expires: dt.date | None = None
-    featured: bool = False
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == "draft"
 
     @property
     def last_day(self) -> dt.date:
