@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 import socket
 import threading
 import time
@@ -17,6 +18,8 @@ from advocacy.errors import Problem
 from advocacy.preview_page import ERROR_PAGE, PREFIX, RELOAD_JS, inject
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+# The Host header a browser sends for a loopback address: a name, then this server's port or none.
+_LOOPBACK_HOST = re.compile(r"(localhost|127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?", re.IGNORECASE)
 HEARTBEAT_SECONDS = 10.0
 
 @dataclass
@@ -57,6 +60,15 @@ class PreviewServer(ThreadingHTTPServer):
         super().__init__(address, PreviewHandler)
 
 
+def is_loopback_host(header: str, port: int) -> bool:
+    """True if a Host header names this machine's loopback (and this port, if any).
+
+    Anything else, when the server listens on loopback only, is a page of
+    another site whose DNS name now points at 127.0.0.1 (DNS rebinding)."""
+    match = _LOOPBACK_HOST.fullmatch(header)
+    return match is not None and match.group(2) in (None, str(port))
+
+
 def resolve_file(folder: Path, url_path: str) -> Path | str | None:
     """The file of `folder` a URL path asks for; a str is a redirect target (a
     folder asked without its slash); None for anything outside, hidden or missing."""
@@ -69,24 +81,36 @@ def resolve_file(folder: Path, url_path: str) -> Path | str | None:
     candidate = folder.joinpath(*parts)
     try:
         real = candidate.resolve()
-    except (OSError, RuntimeError):
+        if real != folder and folder not in real.parents:
+            return None  # a link that leads out of the preview folder
+        if real.is_dir():
+            if not url_path.endswith("/"):
+                return url_path + "/"
+            index = real / "index.html"
+            return index if index.is_file() else None  # never a listing of the folder
+        return real if real.is_file() else None
+    except (OSError, RuntimeError):  # a name too long for the file system, a loop of links
         return None
-    if real != folder and folder not in real.parents:
-        return None  # a link that leads out of the preview folder
-    if real.is_dir():
-        if not url_path.endswith("/"):
-            return url_path + "/"
-        index = real / "index.html"
-        return index if index.is_file() else None  # never a listing of the folder
-    return real if real.is_file() else None
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "advocacy-preview"
+    # An error answer to a request line too broken to name its version still
+    # starts with a status line (http.server would answer as HTTP/0.9, bare).
+    default_request_version = "HTTP/1.0"
+    timeout = 60  # seconds: a client that opens a connection and sends nothing lets go of its thread
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         pass  # the terminal is for build results, not a line per request
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if self.headers.defects:  # e.g. a header line without a colon, which http.server lets pass
+            self.send_error(400, "Malformed header line")
+            return False
+        return True
 
     def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
         self._respond(send_body=False)
@@ -95,8 +119,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._respond(send_body=True)
 
     def _respond(self, send_body: bool) -> None:
-        host = urlsplit("//" + (self.headers.get("Host") or "")).hostname or ""
-        if self.server.local_only and host not in LOOPBACK:
+        host = self.headers.get("Host") or ""
+        if self.server.local_only and not is_loopback_host(host, self.server.server_address[1]):
             # another site's page, pointed at 127.0.0.1 by its DNS, must not read the drafts
             return self._send(403, b"This preview answers only at localhost.", "text/plain; charset=utf-8", send_body)
         path = urlsplit(self.path).path
