@@ -19,6 +19,7 @@ from advocacy.paths import OUTSIDE_ROOT, files_under, relative
 from advocacy.render import Renderer, Theme
 from advocacy.search import SearchUnavailable, build_index, search_documents
 from advocacy.site import Site, build_site
+from advocacy.url_record import check_published, gone_pages, record_published
 from advocacy.write import check_output_dir, write_output
 
 
@@ -69,9 +70,11 @@ Progress = Callable[[int, int], None]  # (pages rendered so far, pages in all)
 
 
 def render_site(root: Path, site: Site, problems: Problems, progress: Progress | None = None,
-                *, search: bool = False, cache: BuildCache | None = None) -> tuple[list[Page], dict[str, bytes | Path]]:
+                *, search: bool = False, cache: BuildCache | None = None,
+                accept_removed: bool = False) -> tuple[list[Page], dict[str, bytes | Path]]:
     """Every output file of the site: rendered pages, theme assets and static files,
-    and with `search` the search index."""
+    and with `search` the search index. A URL of published-urls.txt that no page
+    has any more is an error, unless `accept_removed`."""
     theme = Theme(root, site.config.theme)
     if theme.missing:
         problems.error(CONFIG_FILE, site.config.lines.get("theme", 1),
@@ -83,6 +86,8 @@ def render_site(root: Path, site: Site, problems: Problems, progress: Progress |
     if problems.errors:
         return [], {}
     pages = plan_pages(site, problems)
+    pages += gone_pages(root, site, [page.path for page in pages])
+    problems.items.extend(check_published(root, [page.path for page in pages], site, accept=accept_removed))
     files: dict[str, bytes | Path] = dict(theme.static_files())
     files.update(_static_files(root, problems))
     renderer = Renderer(site, theme, cache)
@@ -120,18 +125,24 @@ def _check_share_image(root: Path, site: Site, problems: Problems) -> None:
 
 
 def build(root: Path, output: Path, *, drafts: bool = False, base_url: str | None = None,
-          build_date: dt.date | None = None, progress: Progress | None = None) -> BuildResult:
-    """Build the site at `root` into `output`; ContentError if anything is wrong."""
+          build_date: dt.date | None = None, progress: Progress | None = None,
+          accept_removed: bool = False, record: bool = True) -> BuildResult:
+    """Build the site at `root` into `output`; ContentError if anything is wrong.
+    With `record` (never for a build with drafts) the URLs it published are
+    added to published-urls.txt; the preview passes record=False."""
     started = time.perf_counter()
     check_output_dir(root, output)
     cache = BuildCache(root)
     site, problems = load_site(root, drafts=drafts, base_url=base_url, build_date=build_date, cache=cache)
     if site is None:
         raise ContentError(problems)
-    pages, files = render_site(root, site, problems, progress, search=True, cache=cache)
+    pages, files = render_site(root, site, problems, progress, search=True, cache=cache,
+                               accept_removed=accept_removed)
     if problems.errors:
         raise ContentError(problems)
     write_output(output, files)
+    if record and not drafts:
+        record_published(root, [page.path for page in pages])
     cache.save()
     counts = Counter(page.template.removesuffix(".html") for page in pages)
     return BuildResult(site, pages, problems, output, time.perf_counter() - started, counts)

@@ -91,7 +91,7 @@ class Preview:
     def rebuild(self, changed: list[str]) -> BuildEvent:
         started = time.perf_counter()
         try:
-            result = build(self.root, self.folder, drafts=self.drafts, base_url=self.url)
+            result = build(self.root, self.folder, drafts=self.drafts, base_url=self.url, record=False)
         except ContentError as exc:
             event = BuildEvent(False, time.perf_counter() - started, problems=exc.problems.items, changed=changed)
         except (UsageError, OSError) as exc:  # advocacy.yaml deleted or unreadable mid-edit, a full disk

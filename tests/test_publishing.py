@@ -222,7 +222,8 @@ def test_source_date_epoch_decides_consent(site, monkeypatch):
     assert (site.output / "stories/secret-plan/index.html").is_file()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(dt.date(2025, 7, 1)))
     build(site)
-    assert not (site.output / "stories/secret-plan").exists()
+    # published once, so its URL stays: a "no longer available" page, nothing of the story
+    assert site.page("stories/secret-plan/").h1.get_text(strip=True) == "This story is no longer available"
     assert appearances(site.output, "stories") == []
 
 

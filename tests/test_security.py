@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from advocacy.cache import CACHE_DIR
+from advocacy.url_record import RECORD_FILE
 from tests.conftest import CUSTOMER, SiteFolder
 from tests.test_output import ATOM, html_files, parse, url_values, write_rich_site
 
@@ -607,13 +608,15 @@ def test_logo_outside_static_is_left_out(site, outside):
 
 def _tree(folder: Path) -> dict[str, bytes | None]:
     """Every file (with its bytes) and folder under `folder`, links not followed; but for
-    the site's build cache, the one folder a build may write besides the output."""
+    what a build may write besides the output: the site's build cache and its URL record."""
     tree: dict[str, bytes | None] = {}
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [name for name in dirnames if name != CACHE_DIR]
         for name in dirnames:
             tree[os.path.relpath(os.path.join(dirpath, name), folder)] = None
         for name in filenames:
+            if name == RECORD_FILE:
+                continue
             path = os.path.join(dirpath, name)
             tree[os.path.relpath(path, folder)] = b"link" if os.path.islink(path) else Path(path).read_bytes()
     return tree

@@ -1,17 +1,11 @@
-"""Links that never break: the record of published URLs across renames, withdrawals and removals.
-
-The build does not call advocacy/url_record.py yet; `_build` below makes the
-calls that advocacy/build.py is to make (plan, gone pages, check, record).
-"""
+"""Links that never break: the record of published URLs across renames, withdrawals and removals."""
 
 from __future__ import annotations
 
 import pytest
 
-from advocacy.build import load_site
-from advocacy.errors import Problems
-from advocacy.pages import plan_pages
-from advocacy.render import Renderer, Theme
+from advocacy.build import build, load_site
+from advocacy.errors import ContentError
 from advocacy.url_record import (
     RECORD_FILE,
     check_published,
@@ -20,35 +14,14 @@ from advocacy.url_record import (
     record_published,
 )
 
-GONE_TEMPLATE = """\
-{% extends "base.html" %}
-{% from "macros.html" import story_card %}
-{% block title %}This {{ kind }} is no longer available · {{ config.title }}{% endblock %}
-{% block robots %}<meta name="robots" content="noindex">{% endblock %}
-{% block content %}
-<div class="container page gone">
-  <h1>This {{ kind }} is no longer available</h1>
-  <p class="lead">It has been taken down. These stories from other teams may help instead:</p>
-  {% if related %}<div class="grid">{% for story in related %}{{ story_card(story) }}{% endfor %}</div>{% endif %}
-  <ul class="tags">
-    <li><a class="tag" href="{{ url('stories/') }}">All stories</a></li>
-    <li><a class="tag" href="{{ url('') }}">Home</a></li>
-  </ul>
-</div>
-{% endblock %}
-"""
-
-
 def _build(folder, *, accept: bool = False, drafts: bool = False):
-    """What advocacy build is to do: plan, add the gone pages, check, and record only if all is well."""
-    site, problems = load_site(folder.root, drafts=drafts)
-    assert site is not None, problems.items
-    pages = plan_pages(site, problems)
-    pages += gone_pages(folder.root, site, [p.path for p in pages])
-    errors = check_published(folder.root, [p.path for p in pages], site, accept=accept)
-    if not errors and not drafts:
-        record_published(folder.root, [p.path for p in pages])
-    return site, pages, errors
+    """advocacy build, as the command runs it: (site, pages, errors); the site and pages
+    are None and [] when the build failed."""
+    try:
+        result = build(folder.root, folder.output, drafts=drafts, accept_removed=accept)
+    except ContentError as exc:
+        return None, [], exc.problems.errors
+    return result.site, result.pages, result.problems.errors
 
 
 def _recorded(folder) -> list[str]:
@@ -126,14 +99,15 @@ def test_a_withdrawn_story_leaves_a_no_longer_available_page_at_its_old_urls(sit
     assert gone[0].context == {"kind": "story", "related": [built.stories[0]]}  # nothing of the withdrawn story
     assert not gone[0].in_sitemap
 
-    site.write("themes/default/templates/gone.html", GONE_TEMPLATE)
-    problems = Problems()
-    html = Renderer(built, Theme(site.root, "default")).render(gone[0], problems).decode()
-    assert problems.items == []
-    assert "This story is no longer available" in html and '<meta name="robots" content="noindex">' in html
-    assert 'href="/stories/other/"' in html and "Other story" in html
-    for secret in ("How Acme cut onboarding", "Onboarding went from weeks to days", "It was slow"):
-        assert secret not in html
+    for path in ("stories/acme-onboarding/", "case-studies/acme/"):
+        page = site.page(path)
+        assert page.h1.get_text(strip=True) == "This story is no longer available"
+        assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+        assert "/stories/other/" in [a["href"] for a in page.select("#related ~ .grid a")]
+        for secret in ("How Acme cut onboarding", "Onboarding went from weeks to days", "It was slow"):
+            assert secret not in page.get_text()
+    sitemap = (site.output / "sitemap.xml").read_text()
+    assert "acme-onboarding" not in sitemap
 
 
 def test_a_topic_page_no_item_has_any_more_is_no_longer_available_not_an_error(site):
@@ -177,7 +151,7 @@ def test_an_unchanged_record_is_not_rewritten(site):
     stamp = file.stat().st_mtime_ns
     assert record_published(site.root, [line.lstrip("/") for line in _recorded(site)]) is False
     assert file.stat().st_mtime_ns == stamp
-    assert not list(site.root.glob(".advocacy-*"))
+    assert not (site.root / ".advocacy-urls.tmp").exists()
 
 
 def test_a_line_that_is_not_a_url_is_reported_with_its_line(site):
@@ -187,3 +161,13 @@ def test_a_line_that_is_not_a_url_is_reported_with_its_line(site):
     assert [(p.line, p.message.split(" should")[0]) for p in record.problems] == [
         (3, "'stories/acme/'"), (4, "'/stories/x/ gone'")]
     assert record.problems == check_published(site.root, ["", "stories/x/"], load_site(site.root)[0], accept=True)
+
+
+def test_check_reports_a_dropped_url_and_records_nothing(site):
+    _build(site)
+    before = (site.root / RECORD_FILE).read_bytes()
+    (site.root / "content/stories/acme-onboarding.md").rename(site.root / "content/stories/acme-2.md")
+    result = site.run("check")
+    assert result.exit_code == 1
+    assert f"{RECORD_FILE}:" in result.stderr and "aliases: [/stories/acme-onboarding/]" in result.stderr
+    assert (site.root / RECORD_FILE).read_bytes() == before

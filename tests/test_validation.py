@@ -780,7 +780,8 @@ def test_failed_build_leaves_previous_output_unchanged(site):
     assert result.exit_code == 1
     assert site.snapshot() == before
     # the build cache (issue 7) is the one folder a build keeps beside the output
-    assert sorted(p.name for p in site.root.iterdir()) == [".advocacy-cache", "advocacy.yaml", "content", "output"]
+    assert sorted(p.name for p in site.root.iterdir()) == [".advocacy-cache", "advocacy.yaml", "content", "output",
+                                                                "published-urls.txt"]
 
 
 def test_one_error_is_singular(site):

@@ -28,14 +28,18 @@ def _checked_base_url(ctx: click.Context, param: click.Parameter, value: str | N
 @click.option("--drafts", is_flag=True, help="Include items with status: draft.")
 @click.option("--base-url", metavar="URL", default=None, callback=_checked_base_url,
               help="Publish under this URL instead of base_url from advocacy.yaml.")
+@click.option("--accept-removed", is_flag=True,
+              help="Let URLs of published-urls.txt go that this build no longer has (marked removed).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors: no warnings, no progress, no summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list every draft left out and every item withheld, with why.")
 @reports_errors
-def build(site_dir: Path, output: Path | None, drafts: bool, base_url: str | None, quiet: bool,
-          verbose: bool) -> None:
+def build(site_dir: Path, output: Path | None, drafts: bool, base_url: str | None, accept_removed: bool,
+          quiet: bool, verbose: bool) -> None:
     """Build the site into the output folder.
 
     The previous output is replaced only when the whole build succeeded.
+    Every URL a build publishes is kept in published-urls.txt (commit it):
+    a later build that would drop one fails and says how to keep it.
     A build that takes more than a moment shows a progress bar, and every
     build ends with one summary line.
     """
@@ -48,7 +52,7 @@ def build(site_dir: Path, output: Path | None, drafts: bool, base_url: str | Non
     bar = ProgressBar("Rendering pages")
     try:
         result = run_build(root, output if output is not None else root / "output", drafts=drafts,
-                           base_url=base_url, progress=None if quiet else bar)
+                           base_url=base_url, progress=None if quiet else bar, accept_removed=accept_removed)
     finally:
         bar.finish()
     if quiet:
@@ -69,7 +73,7 @@ def _summary(result, colour: bool) -> str:
     summary = ", ".join(plural(counts[name], noun, nouns) for name, noun, nouns in (
         ("story", "story", "stories"), ("video", "video", None), ("customer", "customer", None),
         ("collection", "collection", None), ("event", "event", None), ("term", "topic page", None),
-        ("redirect", "redirect", None),
+        ("redirect", "redirect", None), ("gone", "page no longer available", "pages no longer available"),
     ) if counts[name])
     withheld = len(result.site.withheld)
     built = click.style("Built", fg="green", bold=True) if colour else "Built"
