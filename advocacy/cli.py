@@ -8,6 +8,7 @@ import click
 from advocacy import __version__
 from advocacy.commands.build import build
 from advocacy.commands.check import check
+from advocacy.commands.embed import embed
 from advocacy.commands.import_csv import import_group
 from advocacy.commands.references import references
 from advocacy.commands.serve import serve
@@ -35,6 +36,7 @@ main.add_command(init)
 main.add_command(new)
 main.add_command(match)
 main.add_command(share)
+main.add_command(embed)
 main.add_command(serve)
 main.add_command(references)
 main.add_command(import_group)

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+from advocacy import (
+    match as ranking,  # the module: match.py imports this one for path_for
+)
+from advocacy import embed  # the module: embed.py imports this one for Page and path_for
 from advocacy.content.records import Customer, Record, Tagged
 from advocacy.content.schema import KINDS
 from advocacy.errors import Problems
@@ -69,9 +73,11 @@ def _with_query(url: str, params: dict[str, str]) -> str:
 
 def plan_pages(site: Site, problems: Problems) -> list[Page]:
     """Every page of the site, in a stable order; URL clashes become problems."""
+    picker = ranking.picker_data(site)  # "companies like mine": the ranking of `advocacy match`, for every pick
     pages = [
-        Page("", "home.html", _home(site)),
-        Page("stories/", "stories.html", {"items": site.stories, "facets": facets_for(site, "stories")}),
+        Page("", "home.html", {**_home(site), "picker": picker}),
+        Page("stories/", "stories.html", {"items": site.stories, "facets": facets_for(site, "stories"),
+                                          "picker": picker}),
         Page("testimonials/", "testimonials.html",
              {"items": site.testimonials, "facets": facets_for(site, "testimonials")}),
         Page("videos/", "videos.html", {"items": site.videos, "facets": facets_for(site, "videos")}),
@@ -115,6 +121,7 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
         Page("404.html", "404.html", in_sitemap=False),
         Page("robots.txt", "robots.txt", in_sitemap=False),
     ]
+    pages += embed.plan_embed_pages(site)  # made for iframes on other sites: never in the sitemap
     pages.append(Page("sitemap.xml", "sitemap.xml", {"pages": [p for p in pages if p.in_sitemap]}, in_sitemap=False))
     pages += _redirects(site, {page.output: page for page in pages}, problems)
     return pages

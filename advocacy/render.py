@@ -32,8 +32,10 @@ from advocacy.seo import (
     json_ld,
     page_data,
     plain_text,
+    script_json,
     share_image,
 )
+from advocacy.share import share_box
 from advocacy.site import Site, Term
 from advocacy.video import parse_video_url
 
@@ -125,6 +127,7 @@ class Renderer:
             breadcrumb_data=self.breadcrumb_data, text_of=self.text_of, description_of=description_of,
             facet_attrs=lambda item: facet_attributes(site, item),
             calendar=self.calendar, event_time=event_time,
+            share_box=lambda record: share_box(site, record), script_json=script_json,
         )
         self.env.filters.update(long_date=long_date, iso_datetime=iso_datetime)
 

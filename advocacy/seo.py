@@ -1,7 +1,7 @@
 """What a page tells search engines and link previews: share image, JSON-LD.
 
 JSON-LD sits inside a <script> element, where HTML escaping does not apply;
-`json_ld` escapes <, > and & as \\u003c etc., so no content can close the
+`script_json` escapes <, > and & as \\u003c etc., so no content can close the
 element or open a comment, whatever it holds.
 """
 
@@ -58,13 +58,19 @@ def share_image(item: Record | None, site: Site, absolute: Absolute, size_of: Si
     return ShareImage(absolute(theme_image), width, height, site.config.title, True)
 
 
-def json_ld(data: Any) -> Markup:
-    """A <script type="application/ld+json"> element that no value can break out of."""
+def script_json(data: Any) -> Markup:
+    """JSON to put inside a <script> element (JSON-LD, the picker's data): no
+    value can close the element or open a comment, whatever it holds."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
-    return Markup(f'<script type="application/ld+json">{text}</script>')
+    return Markup(text)
+
+
+def json_ld(data: Any) -> Markup:
+    """A <script type="application/ld+json"> element that no value can break out of."""
+    return Markup('<script type="application/ld+json">%s</script>') % script_json(data)
 
 
 def breadcrumb_list(trail: list[tuple[str, str]]) -> dict[str, Any]:

@@ -14,7 +14,17 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import markdown
 
-from advocacy.content.records import Collection, Customer, Metric, Quote, Record, Story, Testimonial, Video
+from advocacy.content.records import (
+    Collection,
+    Customer,
+    Metric,
+    Publishable,
+    Quote,
+    Record,
+    Story,
+    Testimonial,
+    Video,
+)
 from advocacy.errors import UsageError, did_you_mean
 from advocacy.pages import path_for
 from advocacy.site import Site
@@ -53,10 +63,13 @@ def share(site: Site, ref: str, kind: str | None = None, *, rep: str | None = No
     return _share(site, record, tracked_url(site, path_for(record), rep=rep, campaign=campaign))
 
 
-def share_box(site: Site, record: Record) -> dict[str, str]:
+def share_box(site: Site, record: Record) -> dict[str, str] | None:
     """The links of a page's share box: its URL as it is (a visitor passing it
     on is not a campaign), an email with the subject and snippet filled in, and
-    LinkedIn's share page. Plain links: no third-party script."""
+    LinkedIn's share page. Plain links: no third-party script. None for a draft
+    (a preview shows it): its link would not work on the published site."""
+    if isinstance(record, Publishable) and record.is_draft:
+        return None
     url = site.config.absolute(path_for(record))
     return {"url": url, "mailto": _share(site, record, url).mailto,
             "linkedin": "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}, quote_via=quote)}

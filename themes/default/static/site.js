@@ -29,6 +29,20 @@
     time.parentNode.insertBefore(local, time.nextSibling);
   });
 
+  // Share box: copy the page's link. Where the Clipboard API is missing or
+  // refused, the link is selected in its field for the visitor to copy.
+  var share = document.querySelector("[data-share]");
+  if (share) {
+    var field = share.querySelector("input"), copy = share.querySelector("button");
+    var said = function (text) { share.querySelector("[role=status]").textContent = text; };
+    var select = function () { field.focus(); field.select(); said("Selected: press Ctrl+C (⌘C on a Mac) to copy."); };
+    copy.hidden = false;
+    copy.onclick = function () {
+      if (!navigator.clipboard) return select();
+      navigator.clipboard.writeText(field.value).then(function () { said("Link copied."); }, select);
+    };
+  }
+
   document.addEventListener("click", function (event) {
     var facade = event.target.closest && event.target.closest(".video-facade");
     if (!facade) return;
