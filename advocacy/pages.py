@@ -13,7 +13,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from advocacy import (
     match as ranking,  # the module: match.py imports this one for path_for
 )
-from advocacy import embed  # the module: embed.py imports this one for Page and path_for
+# the module: embed.py imports this one for Page and path_for
+from advocacy import embed
 from advocacy.content.records import Customer, Record, Tagged
 from advocacy.content.schema import KINDS
 from advocacy.errors import Problems

@@ -19,6 +19,7 @@ from advocacy.config import CONFIG_FILE
 from advocacy import ics
 from advocacy.cache import BuildCache, content_hash
 from advocacy.content.records import Event, Record
+from advocacy.embed_snippet import panel as embed_panel
 from advocacy.errors import Problems
 from advocacy.facets import facet_attributes
 from advocacy.images import image_size
@@ -126,6 +127,7 @@ class Renderer:
             request_url=lambda customer, item=None: peer_request_url(site, customer, item),
             breadcrumb_data=self.breadcrumb_data, text_of=self.text_of, description_of=description_of,
             facet_attrs=lambda item: facet_attributes(site, item),
+            embed_snippet=lambda item=None: embed_panel(site, item),
             calendar=self.calendar, event_time=event_time,
             share_box=lambda record: share_box(site, record), script_json=script_json,
         )

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from advocacy.content.records import Record
 from advocacy.content.schema import KINDS
+from advocacy.embed import gone_embeds
 from advocacy.errors import Problem
 from advocacy.pages import Page, path_for
 from advocacy.site import Site
@@ -89,6 +90,8 @@ def gone_pages(root: Path, site: Site, planned_paths: Iterable[str]) -> list[Pag
             if path in record.published and path not in taken:
                 pages.setdefault(path, Page(path.lstrip("/"), GONE_TEMPLATE, {
                     "kind": KINDS[item.kind].singular, "related": site.related(item)}, in_sitemap=False))
+    for page in gone_embeds(record.published, taken):  # an empty card, for the iframes still asking
+        pages.setdefault(site_path(page.path), page)
     return list(pages.values())
 
 
