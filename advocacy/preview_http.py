@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from advocacy.errors import Problem
-from advocacy.preview_page import ERROR_PAGE, PREFIX, RELOAD_JS, inject
+from advocacy.preview_page import ERROR_PAGE, PREFIX, PREVIEW_CSS, PREVIEW_CSS_URL, RELOAD_JS, inject
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 # The Host header a browser sends for a loopback address: a name, then this server's port or none.
@@ -128,6 +128,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._events()
         if path == PREFIX + "reload.js":
             return self._send(200, RELOAD_JS, "text/javascript; charset=utf-8", send_body)
+        if path == PREVIEW_CSS_URL:
+            return self._send(200, PREVIEW_CSS, "text/css; charset=utf-8", send_body)
         if path == PREFIX + "status":
             state = self.server.state
             with state.changed:

@@ -37,13 +37,20 @@ RELOAD_JS = b"""\
 })();
 """
 
-BANNER_STYLE = ("position:sticky;top:0;z-index:2147483646;margin:0;padding:.5rem 1rem;"
-                "background:#fff3cd;color:#5c4400;border-bottom:2px solid #c69500;"
-                "font:600 15px/1.4 system-ui,sans-serif;text-align:center")
-OVERLAY_STYLE = ("position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;"
-                 "margin:0;padding:1rem 1.25rem;background:#2b0b0e;color:#ffe9e9;"
-                 "border-top:4px solid #ff5a5f;font:14px/1.5 ui-monospace,monospace;"
-                 "box-shadow:0 -4px 24px rgba(0,0,0,.4)")
+# Served as a file (PREVIEW_CSS_URL), not in style attributes: the theme's
+# Content-Security-Policy allows only stylesheets of the site's own origin.
+PREVIEW_CSS = b"""\
+[data-advocacy-draft] { position: sticky; top: 0; z-index: 2147483646; margin: 0; padding: .5rem 1rem;
+  background: #fff3cd; color: #5c4400; border-bottom: 2px solid #c69500;
+  font: 600 15px/1.4 system-ui, sans-serif; text-align: center; }
+[data-advocacy-errors] { position: fixed; inset: auto 0 0 0; max-height: 60vh; overflow: auto; z-index: 2147483647;
+  margin: 0; padding: 1rem 1.25rem; background: #2b0b0e; color: #ffe9e9; border-top: 4px solid #ff5a5f;
+  font: 14px/1.5 ui-monospace, monospace; box-shadow: 0 -4px 24px rgba(0, 0, 0, .4); }
+[data-advocacy-errors] h2 { margin: 0 0 .5rem; font: 700 16px/1.3 system-ui, sans-serif; color: #ffb3b5; }
+[data-advocacy-errors] ul { margin: 0; padding-left: 1.25rem; }
+[data-advocacy-errors] p { margin: .5rem 0 0; opacity: .8; }
+"""
+PREVIEW_CSS_URL = PREFIX + "preview.css"
 
 
 def inject(page: bytes, draft_source: str | None, version: int, problems: list[Problem]) -> bytes:
@@ -51,9 +58,10 @@ def inject(page: bytes, draft_source: str | None, version: int, problems: list[P
     text = page.decode("utf-8", "replace")
     top = ""
     if draft_source:
-        top = (f'<p data-advocacy-draft role="status" style="{BANNER_STYLE}">Draft: shown in this preview only. '
+        top = (f'<p data-advocacy-draft role="status">Draft: shown in this preview only. '
                f"Set status: published in {html.escape(draft_source)} to publish it.</p>")
-    bottom = f'<script src="{PREFIX}reload.js" data-version="{version}"></script>'
+    bottom = (f'<link rel="stylesheet" href="{PREVIEW_CSS_URL}">'
+              f'<script src="{PREFIX}reload.js" data-version="{version}"></script>')
     if problems:
         bottom = overlay(problems) + bottom
     lower = text.lower()
@@ -70,11 +78,9 @@ def overlay(problems: list[Problem]) -> str:
     """The build errors, shown over the last good page until they are fixed."""
     items = "".join(f"<li><b>{html.escape(p.path)}:{p.line}</b>: {html.escape(p.message)}</li>" for p in problems)
     count = f"{len(problems)} error" + ("s" if len(problems) != 1 else "")
-    return (f'<section data-advocacy-errors role="alert" style="{OVERLAY_STYLE}">'
-            f'<h2 style="margin:0 0 .5rem;font:700 16px/1.3 system-ui,sans-serif;color:#ffb3b5">'
-            f"The site could not be rebuilt: {count}. Fix and save; this page reloads by itself.</h2>"
-            f'<ul style="margin:0;padding-left:1.25rem">{items}</ul>'
-            "<p style=\"margin:.5rem 0 0;opacity:.8\">Below it: the last version that built.</p></section>")
+    return (f'<section data-advocacy-errors role="alert">'
+            f"<h2>The site could not be rebuilt: {count}. Fix and save; this page reloads by itself.</h2>"
+            f"<ul>{items}</ul><p>Below it: the last version that built.</p></section>")
 
 
 ERROR_PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>advocacy preview: errors</title>

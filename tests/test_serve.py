@@ -270,14 +270,15 @@ def test_the_command_refuses_a_port_chosen_and_taken(site):
 
 
 def test_an_open_browser_page_reloads_by_itself_and_shows_errors(site, running, browser):
+    from playwright.sync_api import expect  # not wait_for_function, whose string the page's CSP refuses to eval
+
     server = running()
     page = browser.new_page()
     try:
         page.goto(f"http://localhost:{server.preview.port}/stories/acme-onboarding/")
         assert page.locator("h1").inner_text() == "How Acme cut onboarding"
         site.write("content/stories/acme-onboarding.md", STORY.replace("How Acme cut onboarding", "Acme, live"))
-        page.wait_for_function("document.querySelector('h1').textContent.trim() === 'Acme, live'",
-                               timeout=TIMEOUT * 1000)
+        expect(page.locator("h1")).to_have_text("Acme, live", timeout=TIMEOUT * 1000)
         site.write("content/stories/acme-onboarding.md", STORY.replace("title:", "titel:"))
         page.locator("[data-advocacy-errors]").wait_for(timeout=TIMEOUT * 1000)
         assert "unknown key 'titel'" in page.locator("[data-advocacy-errors]").inner_text()
