@@ -122,6 +122,7 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
         Page("404.html", "404.html", in_sitemap=False),
         Page("robots.txt", "robots.txt", in_sitemap=False),
     ]
+    pages += embed.plan_embed_pages(site)  # made for iframes on other sites: never in the sitemap
     pages.append(Page("sitemap.xml", "sitemap.xml", {"pages": [p for p in pages if p.in_sitemap]}, in_sitemap=False))
     pages += _redirects(site, {page.output: page for page in pages}, problems)
     return pages
