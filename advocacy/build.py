@@ -14,6 +14,7 @@ from advocacy.cache import BuildCache
 from advocacy.config import CONFIG_FILE, load_config
 from advocacy.content.load import load_content
 from advocacy.errors import ContentError, Problems, UsageError
+from advocacy.lock import output_lock
 from advocacy.pages import Page, plan_pages
 from advocacy.paths import OUTSIDE_ROOT, files_under, relative
 from advocacy.render import Renderer, Theme
@@ -111,7 +112,7 @@ def _search_index(site: Site, renderer: Renderer, problems: Problems) -> dict[st
     """The Pagefind bundle; without it (a warning) the search page says search is unavailable."""
     documents = search_documents(site, renderer.url, renderer.body)
     try:
-        return build_index(documents)
+        return build_index(documents, renderer.cache)
     except SearchUnavailable as exc:
         problems.warning(CONFIG_FILE, 1, f"{exc}; the site is built without its search index")
         return {}
@@ -126,12 +127,21 @@ def _check_share_image(root: Path, site: Site, problems: Problems) -> None:
 
 def build(root: Path, output: Path, *, drafts: bool = False, base_url: str | None = None,
           build_date: dt.date | None = None, progress: Progress | None = None,
-          accept_removed: bool = False, record: bool = True) -> BuildResult:
+          accept_removed: bool = False, record: bool = True,
+          on_wait: Callable[[], None] | None = None) -> BuildResult:
     """Build the site at `root` into `output`; ContentError if anything is wrong.
     With `record` (never for a build with drafts) the URLs it published are
-    added to published-urls.txt; the preview passes record=False."""
-    started = time.perf_counter()
+    added to published-urls.txt; the preview passes record=False. One build at
+    a time writes an output folder: `on_wait` is called if this one must wait."""
     check_output_dir(root, output)
+    with output_lock(output, on_wait):
+        return _build_locked(root, output, drafts=drafts, base_url=base_url, build_date=build_date,
+                             progress=progress, accept_removed=accept_removed, record=record)
+
+
+def _build_locked(root: Path, output: Path, *, drafts: bool, base_url: str | None, build_date: dt.date | None,
+                  progress: Progress | None, accept_removed: bool, record: bool) -> BuildResult:
+    started = time.perf_counter()
     cache = BuildCache(root)
     site, problems = load_site(root, drafts=drafts, base_url=base_url, build_date=build_date, cache=cache)
     if site is None:

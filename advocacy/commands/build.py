@@ -49,10 +49,12 @@ def build(site_dir: Path, output: Path | None, drafts: bool, base_url: str | Non
     if quiet and verbose:
         raise click.UsageError("choose --quiet or --verbose, not both")
     root = find_site_root(site_dir)
+    output = output if output is not None else root / "output"
     bar = ProgressBar("Rendering pages")
     try:
-        result = run_build(root, output if output is not None else root / "output", drafts=drafts,
-                           base_url=base_url, progress=None if quiet else bar, accept_removed=accept_removed)
+        result = run_build(root, output, drafts=drafts, base_url=base_url, progress=None if quiet else bar,
+                           accept_removed=accept_removed, on_wait=lambda: click.echo(
+                               f"Another build is writing {output.resolve()}; waiting for it to finish...", err=True))
     finally:
         bar.finish()
     if quiet:
