@@ -44,7 +44,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def _set_title(root: Path, title: str) -> None:
     """Content version A or B: the same URLs, one story's title (and so its page,
     the lists, the feed and the search index) different."""
-    story = sorted((root / "content/stories").glob("*.md"))[0]
+    story = min((root / "content/stories").glob("*.md"))
     lines = story.read_text(encoding="utf-8").splitlines(keepends=True)
     lines = [f"title: {title}\n" if line.startswith("title:") else line for line in lines]
     story.write_text("".join(lines), encoding="utf-8")
@@ -102,7 +102,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one(two_sit
 
 
 def test_two_builds_at_once_both_finish_and_leave_one_whole_site(two_sites):
-    root, output, old, new = two_sites
+    root, output, _, new = two_sites
     _set_title(root, "Version B of this story")
     first, second = _start_build(root, output), _start_build(root, output)
     results = [process.communicate(timeout=300) for process in (first, second)]
@@ -111,7 +111,7 @@ def test_two_builds_at_once_both_finish_and_leave_one_whole_site(two_sites):
     assert _leftovers(root, output) == []
 
 
-def test_a_second_build_says_it_waits_for_the_first(two_sites, tmp_path):
+def test_a_second_build_says_it_waits_for_the_first(two_sites):
     from advocacy.lock import output_lock
 
     root, output, _, _ = two_sites
@@ -121,6 +121,6 @@ def test_a_second_build_says_it_waits_for_the_first(two_sites, tmp_path):
                                    stderr=subprocess.PIPE, text=True)
         time.sleep(3)
         assert waiting.poll() is None  # still waiting
-    stdout, stderr = waiting.communicate(timeout=300)
+    _, stderr = waiting.communicate(timeout=300)
     assert waiting.returncode == 0
     assert "waiting" in stderr.lower() and str(output) in stderr
