@@ -113,18 +113,24 @@ def paste(site: Site, embed: Embed, *, theme: str = "auto", transparent: bool = 
 
 def snippet(embed: Embed, src: str) -> Markup:
     """The iframe and its listener; every value escaped."""
+    return _iframe(embed, src, f"display:block;width:100%;height:{embed.height}px;border:0") + Markup("\n" + LISTENER)
+
+
+def _iframe(embed: Embed, src: str, style: str | None = None) -> Markup:
+    """The iframe of the snippet; without `style`, for a page whose policy
+    refuses style attributes (its stylesheet sizes it)."""
     e = html.escape
-    return Markup(
-        f'<iframe src="{e(src)}" title="{e(embed.title)}" loading="lazy" referrerpolicy="{REFERRER_POLICY}" '
-        f'sandbox="{SANDBOX}" style="display:block;width:100%;height:{embed.height}px;border:0"></iframe>\n'
-        f"{LISTENER}")
+    look = f' style="{style}"' if style else ' class="embed-frame"'
+    return Markup(f'<iframe src="{e(src)}" title="{e(embed.title)}" loading="lazy" referrerpolicy="{REFERRER_POLICY}" '
+                  f'sandbox="{SANDBOX}"{look}></iframe>')
 
 
 def panel(site: Site, item: Story | None) -> dict[str, Markup | str]:
     """What the "Embed this" panel of a story page (or, without a story, of the
     testimonials page) shows: the snippet to copy, and the same snippet with a
     URL of this very site for the live preview, so that a preview on a local
-    build asks nothing of the published site."""
+    build asks nothing of the published site. The site's own pages allow no
+    inline script or style: embed-panel.js listens for the preview's height."""
     embed = _card(site, item) if item is not None else _wall(walls(site)[0])
     return {"code": paste(site, embed),
-            "preview": snippet(embed, site.config.base_path + embed.path), "title": embed.title}
+            "preview": _iframe(embed, site.config.base_path + embed.path), "title": embed.title}
