@@ -4,22 +4,31 @@ Each published story, video, testimonial and customer becomes a document
 written for the indexer alone (its title, text, kind, customer, facets and
 URL), so the index never depends on how a theme lays out its pages, and
 what is left out of the site (drafts, even in a --drafts build, and
-withheld items) is never indexed. The bundle Pagefind writes becomes part
-of the output before it is swapped in, so a failed build publishes neither.
+withheld items) is never indexed. The index is made of shards
+(search_shards), each its own Pagefind bundle; a shard whose documents are
+those of an earlier build is taken from the build's cache (search_store),
+so a build re-runs Pagefind only for the shards that changed. The bundles
+become part of the output before it is swapped in, so a failed build
+publishes neither.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from advocacy.cache import BuildCache, content_hash
 from advocacy.content.records import Customer, Record, Tagged
 from advocacy.facets import FACET_PARAMS
 from advocacy.search_bundle import stable_bundle
+from advocacy.search_shards import lay_out, split
+from advocacy.search_store import ShardStore
 from advocacy.site import Site
 
 BUNDLE_DIR = "pagefind"  # published at /pagefind/
@@ -75,10 +84,31 @@ def _document(site: Site, record: Record, url: str, body: Markup) -> str:
             f'<body data-pagefind-body>{tags}<h1>{escape(title)}</h1>{lead}{body}</body></html>')
 
 
-def build_index(documents: dict[str, str]) -> dict[str, bytes]:
-    """Run Pagefind over `documents`; output path under pagefind/ -> bytes."""
-    if not documents:
+def build_index(documents: dict[str, str], cache: BuildCache | None = None) -> dict[str, bytes]:
+    """The search index of `documents`: output path under pagefind/ -> bytes. With a build
+    cache, Pagefind runs only for the shards whose documents changed since a build it kept."""
+    shards = split(documents)
+    if not shards:
         return {}  # Pagefind builds no index of nothing; the search page then says search is unavailable
+    binary = pagefind_binary().stat()  # another Pagefind writes other bundles: a key of its own
+    indexer = f"{binary.st_size}:{binary.st_mtime_ns}"
+    keys = [content_hash(indexer, *(part for item in sorted(shard.items()) for part in item)) for shard in shards]
+    store = ShardStore(cache) if cache is not None else None
+    bundles = [store.get(key) if store else None for key in keys]
+    missing = [number for number, bundle in enumerate(bundles) if bundle is None]
+    # Pagefind uses both cores on a big shard, one on a small one: run as many shards at once as there are cores
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for number, bundle in zip(missing, pool.map(run_pagefind, [shards[number] for number in missing])):
+            bundles[number] = bundle
+            if store:
+                store.put(keys[number], bundle)
+    if store:
+        store.prune()
+    return lay_out(bundles, f"{BUNDLE_DIR}/")
+
+
+def run_pagefind(documents: dict[str, str]) -> dict[str, bytes]:
+    """One Pagefind run over `documents`: path in the bundle -> bytes, in a reproducible form."""
     binary = pagefind_binary()
     with tempfile.TemporaryDirectory(prefix="advocacy-search-") as temp:
         source, bundle = Path(temp) / "site", Path(temp) / "bundle"
@@ -94,10 +124,9 @@ def build_index(documents: dict[str, str]) -> dict[str, bytes]:
         if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
             detail = (run.stderr or run.stdout).strip().splitlines()
             raise SearchUnavailable("Pagefind failed" + (f": {detail[-1]}" if detail else ""))
-        files = {f"{BUNDLE_DIR}/{file.relative_to(bundle).as_posix()}": file.read_bytes()
-                 for file in sorted(bundle.rglob("*"))
-                 if file.is_file() and not file.relative_to(bundle).as_posix().startswith(_UNUSED)}
+        files = {path: file.read_bytes() for file in sorted(bundle.rglob("*"))
+                 if file.is_file() and not (path := file.relative_to(bundle).as_posix()).startswith(_UNUSED)}
     try:
-        return stable_bundle(files, f"{BUNDLE_DIR}/")
+        return stable_bundle(files)
     except (ValueError, IndexError, KeyError, TypeError, EOFError, OSError):
         return files  # a Pagefind of another format: it works, only not byte-reproducible

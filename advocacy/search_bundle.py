@@ -37,12 +37,12 @@ def _name(lang: str, data: bytes, length: int) -> str:
     return f"{lang}_{hashlib.sha256(data).hexdigest()[:length]}"
 
 
-def stable_bundle(files: dict[str, bytes], prefix: str) -> dict[str, bytes]:
-    """`files` (path under `prefix` -> bytes) with filters and meta files in a stable order."""
+def stable_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
+    """`files` (path in the bundle -> bytes) with filters and meta files in a stable order."""
     out = dict(files)
     renamed: dict[str, str] = {}  # old filter hash -> new
     for path in sorted(files):
-        match = _FILTER.fullmatch(path.removeprefix(prefix))
+        match = _FILTER.fullmatch(path)
         if not match:
             continue
         name, values = _read(files[path])
@@ -50,11 +50,11 @@ def stable_bundle(files: dict[str, bytes], prefix: str) -> dict[str, bytes]:
         new = _name(match["lang"], data, 7)
         renamed[match["hash"]] = new
         del out[path]
-        out[f"{prefix}filter/{new}.pf_filter"] = data
-    entry_path = f"{prefix}pagefind-entry.json"
+        out[f"filter/{new}.pf_filter"] = data
+    entry_path = "pagefind-entry.json"
     entry = json.loads(files[entry_path])
     for path in sorted(files):
-        match = _META.fullmatch(path.removeprefix(prefix))
+        match = _META.fullmatch(path)
         if not match:
             continue
         meta = _read(files[path])
@@ -62,7 +62,7 @@ def stable_bundle(files: dict[str, bytes], prefix: str) -> dict[str, bytes]:
         data = _write(meta)
         new = _name(match["lang"], data, 10)
         del out[path]
-        out[f"{prefix}pagefind.{new}.pf_meta"] = data
+        out[f"pagefind.{new}.pf_meta"] = data
         for language in entry["languages"].values():
             if language["hash"] == match["hash"]:
                 language["hash"] = new

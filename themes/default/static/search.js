@@ -22,14 +22,17 @@
     return node;
   }
 
+  // The index is in shards: the one at pagefind/ and those its shards.json
+  // lists, merged into one search (results ranked together, counts summed).
   function load() {
-    if (!loading) {
-      loading = import(root.getAttribute("data-bundle") + "pagefind.js").then(function (module) {
-        pagefind = module;
-        return pagefind.options({excerptLength: 24});
-      }).then(function () { return pagefind.filters(); }).then(drawFilters);
-    }
-    return loading;
+    var base = root.getAttribute("data-bundle"), options = {excerptLength: 24};
+    return loading || (loading = Promise.all([import(base + "pagefind.js"),
+      fetch(base + "shards.json", {cache: "no-cache"}).then(function (r) { return r.json(); })]).then(function (got) {
+      pagefind = got[0];
+      return pagefind.options(options).then(function () {
+        return Promise.all(got[1].map(function (shard) { return pagefind.mergeIndex(base + shard, options); }));
+      });
+    }).then(function () { return pagefind.filters(); }).then(drawFilters));
   }
 
   // The filter options Pagefind knows, as toggle buttons like the list pages'.
