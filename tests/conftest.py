@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import textwrap
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -97,6 +99,8 @@ def site(tmp_path: Path) -> SiteFolder:
     return folder
 
 
+AXE = REPO / "tests" / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -130,6 +134,79 @@ def served():
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The repository's sample site copied, built with a served base URL; yields (output, base URL)."""
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copy(REPO / "advocacy.yaml", root)
+    for folder in ("content", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    output = root / "output"
+    output.mkdir()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(output)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    result = CliRunner().invoke(main, ["build", "--site", str(root), "--base-url", base])
+    assert result.exit_code == 0, result.output
+    yield output, base
+    server.shutdown()
+    server.server_close()
+
+
+def _open(context, url: str):
+    """A page at url; requests to other hosts are recorded and answered locally, never sent."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    page = context.new_page()
+    page.offsite, page.errors, page.bytes = [], [], {}
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+
+    def route(request_route):
+        if urlsplit(request_route.request.url).hostname == "127.0.0.1":
+            request_route.continue_()
+        else:
+            page.offsite.append(request_route.request.url)
+            request_route.fulfill(status=204, body="")
+
+    def finished(response):
+        try:
+            page.bytes[response.url] = len(response.body())
+        except PlaywrightError:  # a redirect or an aborted response has no body
+            pass
+
+    page.route("**/*", route)
+    page.on("response", finished)
+    page.goto(url, wait_until="load")
+    return page
+
+
+def _axe(tab) -> list[str]:
+    """axe-core's WCAG 2.2 A and AA violations on the page, as 'rule: targets'."""
+    if not tab.evaluate("typeof axe !== 'undefined'"):
+        # evaluated through the DevTools protocol: the page's CSP refuses an inline <script> tag
+        tab.evaluate(AXE.read_text(encoding="utf-8"))
+    found = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+                         ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))",
+                         AXE_TAGS)
+    return found
+
+
+def _layout_problems(tab, width: int) -> dict | None:
+    """axe's violations on the page and its width if wider than `width`; None when all is well."""
+    found, scrolled = _axe(tab), tab.evaluate("document.documentElement.scrollWidth")
+    return {"axe": found, "width": scrolled} if found or scrolled > width else None
+
+
+def _tab_to(tab, locator, presses: int = 80) -> None:
+    """Press Tab until `locator` has focus, as a keyboard user would; fail if it never does."""
+    for _ in range(presses):
+        tab.keyboard.press("Tab")
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+    pytest.fail(f"{locator} is never reached with Tab")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -14,10 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import BASE_CONFIG, REPO, SiteFolder, _QuietHandler
+from tests.conftest import AXE, BASE_CONFIG, SiteFolder, _axe, _open, _QuietHandler, _tab_to
 
-AXE = REPO / "tests" / "vendor" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}"><rect width="{w}" height="{h}" fill="#4338ca"/></svg>'
 
 CUSTOMERS = {
@@ -75,34 +73,6 @@ def live(tmp_path_factory):
     yield base
     server.shutdown()
     server.server_close()
-
-
-def _open(context, url: str):
-    """A page at url; requests to other hosts are recorded and answered locally, never sent."""
-    from playwright.sync_api import Error as PlaywrightError
-
-    page = context.new_page()
-    page.offsite, page.errors, page.bytes = [], [], {}
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-
-    def route(request_route):
-        if urlsplit(request_route.request.url).hostname == "127.0.0.1":
-            request_route.continue_()
-        else:
-            page.offsite.append(request_route.request.url)
-            request_route.fulfill(status=204, body="")
-
-    def finished(response):
-        try:
-            page.bytes[response.url] = len(response.body())
-        except PlaywrightError:  # a redirect or an aborted response has no body
-            pass
-
-    page.route("**/*", route)
-    page.on("response", finished)
-    page.goto(url, wait_until="load")
-    return page
 
 
 @pytest.fixture(scope="module")
@@ -175,12 +145,7 @@ def test_filters_work_from_the_keyboard_alone(browser, live):
     tab = _open(context, live + "videos/")
     tab.goto(live + "stories/", wait_until="load")
     target = tab.locator("[data-facet=region] [data-value=north-america]")
-    for _ in range(80):  # Tab until the option has focus, as a keyboard user would
-        tab.keyboard.press("Tab")
-        if target.evaluate("el => el === document.activeElement"):
-            break
-    else:
-        pytest.fail("the region option is never reached with Tab")
+    _tab_to(tab, target)
     tab.keyboard.press("Enter")
     assert _visible_titles(tab) == ["Globex watches every fridge"]
     assert target.evaluate("el => el === document.activeElement")  # focus stays where it was
@@ -255,16 +220,6 @@ def test_search_shows_content_as_text_never_as_markup(page, live):
 PAGES = ["", "stories/", "stories/?industry=logistics&product=beacon", "stories/?industry=healthcare&value=speed", "stories/acme-onboarding/",
          "testimonials/", "videos/", "videos/globex-night/", "customers/", "customers/acme/", "industries/",
          "industries/logistics/", "collections/pack/", "search/?q=problem", "404.html"]
-
-
-def _axe(tab) -> list[str]:
-    if not tab.evaluate("typeof axe !== 'undefined'"):
-        # evaluated through the DevTools protocol: the page's CSP refuses an inline <script> tag
-        tab.evaluate(AXE.read_text(encoding="utf-8"))
-    found = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-                         ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))",
-                         AXE_TAGS)
-    return found
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
 
 from advocacy.cli import main
-from tests.conftest import REPO, _QuietHandler
+from tests.conftest import REPO, _open
 
 # One page of each kind, as a prospect would reach them.
 PAGE_KINDS = ["", "stories/", "testimonials/", "videos/", "customers/", "collections/", "industries/",
               "values/", "products/", "regions/", "sizes/", "use-cases/", "404.html"]
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    """The repository's sample site copied, built with a served base URL; yields (output, base URL)."""
-    root = tmp_path_factory.mktemp("sample")
-    shutil.copy(REPO / "advocacy.yaml", root)
-    for folder in ("content", "static"):
-        shutil.copytree(REPO / folder, root / folder)
-    output = root / "output"
-    output.mkdir()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    result = CliRunner().invoke(main, ["build", "--site", str(root), "--base-url", base])
-    assert result.exit_code == 0, result.output
-    yield output, base
-    server.shutdown()
-    server.server_close()
 
 
 def _one_of_each(output: Path) -> list[str]:
@@ -62,26 +38,6 @@ def test_sample_site_has_what_the_readme_promises(sample):
     assert (count("stories"), count("videos"), count("customers")) >= (6, 3, 4)
     assert industries >= 3
     assert (output / "collections").is_dir() and count("collections") >= 1
-
-
-def _open(context, url: str):
-    """A page at url; requests to other hosts are answered locally and recorded, never sent."""
-    page = context.new_page()
-    page.offsite = []
-    page.errors = []
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-
-    def route(request_route):
-        if urlsplit(request_route.request.url).hostname == "127.0.0.1":
-            request_route.continue_()
-        else:
-            page.offsite.append(request_route.request.url)
-            request_route.fulfill(status=204, body="")
-
-    page.route("**/*", route)
-    page.goto(url, wait_until="load")
-    return page
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -107,8 +107,8 @@ def theme_script(script, base_path: str = "/") -> bool:
 
 
 def json_ld_data(script):
-    """The data of a JSON-LD block that no content can break out of, else None."""
-    if script.get("type") != "application/ld+json" or script.get("src"):
+    """The data of a JSON block (JSON-LD, the picker's data) that no content can break out of, else None."""
+    if script.get("type") not in ("application/ld+json", "application/json") or script.get("src"):
         return None
     text = script.string or ""
     if "<" in text or ">" in text:  # must be escaped (\u003c), so that '</script' can never appear

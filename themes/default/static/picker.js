@@ -3,10 +3,10 @@
 // (the JSON of #picker), so the site and `advocacy match` never differ.
 (function () {
   "use strict";
-  var box = document.querySelector("[data-picker]"), source = document.getElementById("picker");
-  if (!box || !source) return;
-  var data = JSON.parse(source.textContent), form = box.querySelector("form");
-  var list = box.querySelector("[data-picker-results]"), fallback = box.querySelector("[data-picker-fallback]");
+  var box = document.querySelector("[data-picker]");
+  if (!box) return;
+  var data = JSON.parse(document.getElementById("picker").textContent), choices = box.querySelector("[data-picker-form]");
+  var list = box.querySelector("[data-picker-results]"), selects = box.querySelectorAll("select");
 
   function add(parent, tag, text, className) {
     var node = parent.appendChild(document.createElement(tag));
@@ -16,7 +16,8 @@
   }
 
   function show() {
-    var key = [form.industry.value, form.size.value, form.region.value].join("|"), top = data.top[key] || [];
+    // the selects are in the order of the keys of data.top: "industry|size|region", by slug
+    var key = [].map.call(selects, function (select) { return select.value; }).join("|"), top = data.top[key] || [];
     list.textContent = "";
     top.forEach(function (entry) {
       var item = data.items[entry.item], card = add(list, "li", "", "card");
@@ -28,8 +29,8 @@
       ? "The " + top.length + " closest to you, best first:" : "Nothing fits this yet: leave one of them open.";
   }
 
-  form.addEventListener("change", show);
-  box.hidden = form.hidden = false;
-  if (fallback) fallback.hidden = true;
+  box.addEventListener("change", show);
+  // site.css hides the topic links offered without JavaScript once the selects show
+  box.hidden = choices.hidden = false;
   show();
 })();

@@ -1,0 +1,176 @@
+"""The "companies like mine" picker: the ranking of `advocacy match`, worked out at
+build time, embedded in the home and stories pages, shown by picker.js."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from advocacy.build import load_site
+from advocacy.match import picker_data
+from tests.conftest import AXE, SiteFolder, _layout_problems, _open, _tab_to
+
+PROFILES = [("logistics", "201-1000", "europe"), ("healthcare", "", ""), ("", "5000+", "north-america"),
+            ("food-beverage", "1-50", "asia-pacific")]
+
+
+def _embedded(soup) -> dict:
+    """The picker's data as the page holds it."""
+    return json.loads(soup.select_one('script#picker[type="application/json"]').string)
+
+
+def _match(root: Path, industry: str, size: str, region: str) -> list[dict]:
+    """`advocacy match --format json --limit 3` for a profile (options left open are left out)."""
+    options = [f"--{name}={value}" for name, value in (("industry", industry), ("size", size), ("region", region))
+               if value]
+    result = SiteFolder(root).run("match", *options, "--limit", "3", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["matches"]
+
+
+# ---------------------------------------------------------------- the built pages
+
+def test_home_and_stories_embed_the_rankings_of_match_in_their_order(sample):
+    output, base = sample
+    site, _ = load_site(output.parent, base_url=base)
+    expected = json.loads(json.dumps(picker_data(site)))
+    for path in ("index.html", "stories/index.html"):
+        soup = SiteFolder(output.parent).page(path.removesuffix("index.html"))
+        data = _embedded(soup)
+        assert data == expected
+        assert list(data["top"]) == list(expected["top"])  # the same profiles, in the same order
+        assert len(soup.select('script[src*="picker.js"]')) == 1
+    for industry, size, region in PROFILES[:2]:
+        key = "|".join((industry, size.replace("+", "-plus"), region))
+        assert [data["items"][e["item"]]["path"] for e in data["top"][key]] == [
+            m["path"] for m in _match(output.parent, industry, size, region)]
+
+
+def test_the_selects_are_labelled_and_offer_what_the_data_holds(sample):
+    output, _ = sample
+    soup = SiteFolder(output.parent).page("")
+    data = _embedded(soup)
+    for facet in ("industry", "size", "region"):
+        select = soup.select_one(f"[data-picker] select[name={facet}]")
+        assert soup.select_one(f'label[for="{select["id"]}"]').get_text(strip=True)
+        values = [option["value"] for option in select.select("option")]
+        assert values == [""] + [entry["slug"] for entry in data["facets"][facet]]  # "" leaves it open
+    assert soup.select_one("[data-picker] [role=status]") is not None
+
+
+def test_without_javascript_home_offers_topic_pages_and_stories_hides_the_picker(sample):
+    output, _ = sample
+    folder = SiteFolder(output.parent)
+    home = folder.page("").select_one("[data-picker]")
+    assert not home.has_attr("hidden") and home.select_one("[data-picker-form]").has_attr("hidden")  # no dead selects
+    links = [a["href"] for a in home.select("[data-picker-fallback] a")]
+    assert {link.split("/")[1] for link in links} == {"industries", "sizes", "regions"}
+    assert all((output / link.lstrip("/") / "index.html").is_file() for link in links)
+    stories = folder.page("stories/").select_one("[data-picker]")
+    assert stories.has_attr("hidden") and not stories.select("[data-picker-fallback]")  # the filters lead on
+
+
+def test_hostile_content_cannot_break_out_of_the_embedded_data(site):
+    hostile = "</script><script>alert(1)</script><!--"
+    site.write("content/customers/acme.md", site.root.joinpath("content/customers/acme.md").read_text()
+               .replace("name: Acme Logistics", f"name: \"{hostile}\""))
+    site.write("content/stories/acme-onboarding.md", site.root.joinpath("content/stories/acme-onboarding.md")
+               .read_text().replace("title: How Acme cut onboarding", f"title: \"{hostile}\""))
+    assert site.run("build").exit_code == 0
+    html = (site.output / "index.html").read_text(encoding="utf-8")
+    body = re.search(r'<script type="application/json" id="picker">(.*?)</script>', html, re.DOTALL).group(1)
+    data = json.loads(body)  # the element ends where the data does, not inside a title
+    assert data["items"]["stories/acme-onboarding"]["title"] == hostile
+    assert data["items"]["stories/acme-onboarding"]["customer"] == hostile
+    assert "<" not in body and ">" not in body
+    assert "alert(1)" not in [script.string for script in site.page("").find_all("script")]
+
+
+def test_a_site_with_nothing_to_rank_has_no_picker(site):
+    (site.root / "content/stories/acme-onboarding.md").unlink()
+    assert site.run("build").exit_code == 0
+    for path in ("", "stories/"):
+        page = site.page(path)
+        assert page.select("[data-picker], script#picker, script[src*='picker.js']") == []
+
+
+# ---------------------------------------------------------------- in the browser
+
+def _shown(tab) -> list[dict]:
+    return tab.eval_on_selector_all("[data-picker-results] > li", """items => items.map(li => ({
+        path: li.querySelector('a').getAttribute('href'), title: li.querySelector('a').textContent,
+        why: li.querySelector('.card-meta').textContent}))""")
+
+
+@pytest.mark.parametrize("industry, size, region", PROFILES)
+def test_picking_shows_the_top_three_of_match_with_their_reasons(browser, sample, industry, size, region):
+    output, base = sample
+    context = browser.new_context()
+    tab = _open(context, base)
+    assert tab.locator("[data-picker-fallback]").is_hidden() and tab.locator("[data-picker-form]").is_visible()
+    for name, value in (("industry", industry), ("size", size.replace("+", "-plus")), ("region", region)):
+        tab.select_option(f"[data-picker] select[name={name}]", value)
+    expected = _match(output.parent, industry, size, region)
+    shown = _shown(tab)
+    assert [s["path"] for s in shown] == ["/" + m["path"] for m in expected]
+    assert [s["title"] for s in shown] == [m["title"] for m in expected]
+    assert [s["why"] for s in shown] == ["Why: " + "; ".join(r["text"] for r in m["reasons"]) for m in expected]
+    assert tab.text_content("[data-picker] [role=status]") == f"The {len(expected)} closest to you, best first:"
+    tab.select_option("[data-picker] select[name=industry]", "")  # opening them all again empties the list
+    tab.select_option("[data-picker] select[name=size]", "")
+    tab.select_option("[data-picker] select[name=region]", "")
+    assert _shown(tab) == [] and tab.text_content("[data-picker] [role=status]") == ""
+    assert tab.errors == [] and tab.offsite == []
+    context.close()
+
+
+def test_a_pick_that_nothing_fits_says_so(browser, site, served):
+    assert site.run("build").exit_code == 0  # one customer, of 51-200 employees
+    context = browser.new_context()
+    tab = _open(context, served(site.output) + "stories/")
+    tab.select_option("[data-picker] select[name=size]", "5000-plus")
+    assert _shown(tab) == []
+    assert "Nothing fits" in tab.text_content("[data-picker] [role=status]")
+    tab.select_option("[data-picker] select[name=size]", "201-1000")  # a neighbouring band fits
+    assert len(_shown(tab)) == 1
+    context.close()
+
+
+def test_the_picker_works_from_the_keyboard_alone(browser, sample):
+    output, base = sample
+    context = browser.new_context()
+    tab = _open(context, base)
+    _tab_to(tab, tab.locator("[data-picker] select[name=industry]"))
+    tab.keyboard.type("Logistics")  # a closed select takes the option its name starts with
+    tab.keyboard.press("Tab")
+    tab.keyboard.type("201")
+    tab.keyboard.press("Tab")
+    tab.keyboard.type("Europe")
+    expected = _match(output.parent, "logistics", "201-1000", "europe")
+    assert [s["path"] for s in _shown(tab)] == ["/" + m["path"] for m in expected]
+    tab.keyboard.press("Tab")  # on from the last select to the first result
+    assert tab.evaluate("document.activeElement.getAttribute('href')") == "/" + expected[0]["path"]
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(base + expected[0]["path"])
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_picker_with_results_passes_axe_and_fits_360px(browser, sample, scheme):
+    if not AXE.is_file():
+        pytest.skip("tests/vendor/axe.min.js is missing")
+    _, base = sample
+    context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme=scheme)
+    tab = _open(context, base)
+    problems = {}
+    for path in ("", "stories/"):
+        tab.goto(base + path, wait_until="load")
+        tab.select_option("[data-picker] select[name=industry]", "logistics")
+        tab.select_option("[data-picker] select[name=region]", "europe")
+        assert _shown(tab)
+        problems[path] = _layout_problems(tab, 360)
+    assert problems == {"": None, "stories/": None}
+    context.close()
