@@ -7,8 +7,10 @@ import re
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 # Browsers ignore ASCII whitespace and control characters inside a scheme
-# ("java\tscript:" runs), so they are removed before the scheme is read.
-_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+# ("java\tscript:" runs), so they are removed before the scheme is read. Zero-width
+# and bidi controls are removed too; an absolute URL holding any of them is refused,
+# since it would read differently from what it opens.
+_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]")
 
 WEB_SCHEMES = frozenset({"http", "https"})
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})

@@ -12,12 +12,14 @@ from typing import Any
 
 from advocacy.content.frontmatter import LineList, LineMap
 from advocacy.errors import did_you_mean
+from advocacy.slugs import slugify
 from advocacy.urls import LINK_SCHEMES, is_absolute
 from advocacy.video import PROVIDERS, parse_video_url
 
 SLUG_RULE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COMPANY_SIZES = ("1-50", "51-200", "201-1000", "1001-5000", "5000+")
 MAX_TEXT = 20_000
+MAX_TERM = 200  # a topic page's folder name must fit the file system's 255 bytes
 
 
 class FieldError(Exception):
@@ -86,6 +88,20 @@ class Text(FieldType):
             value = " ".join(value.split())
         if len(value) > self.max_length:
             raise FieldError(line, f"'{name}' is {len(value)} characters long; keep it under {self.max_length}")
+        return value
+
+
+class Term(Text):
+    """A topic (industry, region, product, use case): each becomes a page, named by its slug."""
+
+    def __init__(self, example: str):
+        super().__init__(example, max_length=MAX_TERM)
+
+    def parse(self, value: Any, line: int, name: str) -> str:
+        value = super().parse(value, line, name)
+        if len(slugify(value)) > MAX_TERM:
+            raise FieldError(line, f"'{name}' makes a web address of {len(slugify(value))} characters; "
+                             f"shorten it to under {MAX_TERM}")
         return value
 
 

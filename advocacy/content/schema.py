@@ -14,7 +14,7 @@ from typing import Any
 from advocacy.content import records
 from advocacy.content.fields import (
     COMPANY_SIZES, Alias, Bool, Choice, Date, DateTime, Duration, Field, FieldError, ListOf, Object,
-    Rating, SitePath, Slug, Text, Url, VideoUrl,
+    Rating, SitePath, Slug, Term, Text, Url, VideoUrl,
 )
 
 SLUG = Field("slug", Slug("my-story"), help="overrides the slug taken from the file name")
@@ -24,11 +24,11 @@ ALIASES = Field("aliases", ListOf(Alias()),
 COMMON = [
     SLUG,
     Field("customer", Slug("acme"), required=True, help="slug of a file in content/customers/"),
-    Field("industry", Text("Logistics"), help="defaults to the customer's"),
+    Field("industry", Term("Logistics"), help="defaults to the customer's"),
     Field("company_size", Choice(*COMPANY_SIZES), help="defaults to the customer's"),
-    Field("region", Text("Europe"), help="defaults to the customer's"),
-    Field("products", ListOf(Text("Dispatch")), help="products this is about"),
-    Field("use_cases", ListOf(Text("Route planning")), help="what the customer used them for"),
+    Field("region", Term("Europe"), help="defaults to the customer's"),
+    Field("products", ListOf(Term("Dispatch")), help="products this is about"),
+    Field("use_cases", ListOf(Term("Route planning")), help="what the customer used them for"),
     Field("values", ListOf(Slug("reliability")), help="keys of `values:` in advocacy.yaml"),
     Field("status", Choice("published", "draft"), help="drafts are built only with --drafts"),
     Field("consent_expires", Date(), help="after this date the item is withheld"),
@@ -100,9 +100,9 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
     _kind("customers", "customer", records.Customer, "a description of the customer", [
         SLUG,
         Field("name", Text("Acme Logistics"), required=True, help="the company's name"),
-        Field("industry", Text("Logistics"), help="the default of their stories, videos and testimonials"),
+        Field("industry", Term("Logistics"), help="the default of their stories, videos and testimonials"),
         Field("company_size", Choice(*COMPANY_SIZES), help="employees; the default of their items"),
-        Field("region", Text("Europe"), help="the default of their items"),
+        Field("region", Term("Europe"), help="the default of their items"),
         Field("website", Url(example="https://www.acme.example/"), help="their website"),
         Field("logo", SitePath("/logos/acme.svg"), help="a file in static/"),
         Field("reference", Bool(), help="this customer agrees to talk to prospects"),
@@ -153,7 +153,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         Field("recording", VideoUrl(), help="the video, once it has taken place"),
         Field("summary", Text("Three operations leads on their first year with Dispatch."),
               help="one sentence"),
-        Field("industry", Text("Logistics"), help="the industry it speaks to"),
+        Field("industry", Term("Logistics"), help="the industry it speaks to"),
         *[field for field in COMMON if field.name in
           ("products", "use_cases", "values", "status", "consent_expires", "featured")],
         ALIASES,
