@@ -74,11 +74,14 @@ def _with_query(url: str, params: dict[str, str]) -> str:
 
 def plan_pages(site: Site, problems: Problems) -> list[Page]:
     """Every page of the site, in a stable order; URL clashes become problems."""
-    picker = ranking.picker_data(site)  # "companies like mine": the ranking of `advocacy match`, for every pick
+    # "companies like mine": the ranking of `advocacy match` for every pick, in a file of its
+    # own that the picker fetches when used, so that the pages stay light however big the site
+    picker = ranking.picker_data(site)
+    picker_facets = picker["facets"] if picker["top"] else None
     pages = [
-        Page("", "home.html", {**_home(site), "picker": picker}),
+        Page("", "home.html", {**_home(site), "picker": picker_facets}),
         Page("stories/", "stories.html", {"items": site.stories, "facets": facets_for(site, "stories"),
-                                          "picker": picker}),
+                                          "picker": picker_facets}),
         Page("testimonials/", "testimonials.html",
              {"items": site.testimonials, "facets": facets_for(site, "testimonials")}),
         Page("videos/", "videos.html", {"items": site.videos, "facets": facets_for(site, "videos")}),
@@ -117,6 +120,8 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
         pages.append(Page(f"{taxonomy.key}/", "taxonomy.html", {"taxonomy": taxonomy}))
         for term in taxonomy.terms:
             pages.append(Page(path_for(term), "term.html", {"taxonomy": taxonomy, "term": term}))
+    if picker_facets:
+        pages.append(Page("picker.json", "picker.json", {"picker": picker}, in_sitemap=False))
     pages += [
         Page("feed.xml", "feed.xml", {"entries": _feed_entries(site)}, in_sitemap=False),
         Page("404.html", "404.html", in_sitemap=False),

@@ -1,11 +1,11 @@
 """The "companies like mine" picker: the ranking of `advocacy match`, worked out at
-build time, embedded in the home and stories pages, shown by picker.js."""
+build time into /picker.json, which picker.js fetches on the first pick and shows."""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -17,9 +17,9 @@ PROFILES = [("logistics", "201-1000", "europe"), ("healthcare", "", ""), ("", "5
             ("food-beverage", "1-50", "asia-pacific")]
 
 
-def _embedded(soup) -> dict:
-    """The picker's data as the page holds it."""
-    return json.loads(soup.select_one('script#picker[type="application/json"]').string)
+def _published(output: Path) -> dict:
+    """The picker's data as the site publishes it."""
+    return json.loads((output / "picker.json").read_text(encoding="utf-8"))
 
 
 def _match(root: Path, industry: str, size: str, region: str) -> list[dict]:
@@ -33,16 +33,18 @@ def _match(root: Path, industry: str, size: str, region: str) -> list[dict]:
 
 # ---------------------------------------------------------------- the built pages
 
-def test_home_and_stories_embed_the_rankings_of_match_in_their_order(sample):
+def test_the_site_publishes_the_rankings_of_match_in_their_order(sample):
     output, base = sample
     site, _ = load_site(output.parent, base_url=base)
     expected = json.loads(json.dumps(picker_data(site)))
-    for path in ("index.html", "stories/index.html"):
-        soup = SiteFolder(output.parent).page(path.removesuffix("index.html"))
-        data = _embedded(soup)
-        assert data == expected
-        assert list(data["top"]) == list(expected["top"])  # the same profiles, in the same order
+    data = _published(output)
+    assert data == expected
+    assert list(data["top"]) == list(expected["top"])  # the same profiles, in the same order
+    for path in ("", "stories/"):
+        soup = SiteFolder(output.parent).page(path)
         assert len(soup.select('script[src*="picker.js"]')) == 1
+        assert soup.select_one("[data-picker]")["data-src"] == urlsplit(base).path + "picker.json"
+        assert soup.select('script[type="application/json"]') == []  # the pages stay light
     for industry, size, region in PROFILES[:2]:
         key = "|".join((industry, size.replace("+", "-plus"), region))
         assert [data["items"][e["item"]]["path"] for e in data["top"][key]] == [
@@ -52,7 +54,7 @@ def test_home_and_stories_embed_the_rankings_of_match_in_their_order(sample):
 def test_the_selects_are_labelled_and_offer_what_the_data_holds(sample):
     output, _ = sample
     soup = SiteFolder(output.parent).page("")
-    data = _embedded(soup)
+    data = _published(output)
     for facet in ("industry", "size", "region"):
         select = soup.select_one(f"[data-picker] select[name={facet}]")
         assert soup.select_one(f'label[for="{select["id"]}"]').get_text(strip=True)
@@ -73,20 +75,18 @@ def test_without_javascript_home_offers_topic_pages_and_stories_hides_the_picker
     assert stories.has_attr("hidden") and not stories.select("[data-picker-fallback]")  # the filters lead on
 
 
-def test_hostile_content_cannot_break_out_of_the_embedded_data(site):
+def test_hostile_content_stays_data_in_the_published_rankings(site):
     hostile = "</script><script>alert(1)</script><!--"
     site.write("content/customers/acme.md", site.root.joinpath("content/customers/acme.md").read_text()
                .replace("name: Acme Logistics", f"name: \"{hostile}\""))
     site.write("content/stories/acme-onboarding.md", site.root.joinpath("content/stories/acme-onboarding.md")
                .read_text().replace("title: How Acme cut onboarding", f"title: \"{hostile}\""))
     assert site.run("build").exit_code == 0
-    html = (site.output / "index.html").read_text(encoding="utf-8")
-    body = re.search(r'<script type="application/json" id="picker">(.*?)</script>', html, re.DOTALL).group(1)
-    data = json.loads(body)  # the element ends where the data does, not inside a title
+    body = (site.output / "picker.json").read_text(encoding="utf-8")
+    data = json.loads(body)
     assert data["items"]["stories/acme-onboarding"]["title"] == hostile
     assert data["items"]["stories/acme-onboarding"]["customer"] == hostile
-    assert "<" not in body and ">" not in body
-    assert "alert(1)" not in [script.string for script in site.page("").find_all("script")]
+    assert "<" not in body and ">" not in body  # no markup, even if the file were shown as HTML
 
 
 def test_a_site_with_nothing_to_rank_has_no_picker(site):
@@ -94,7 +94,8 @@ def test_a_site_with_nothing_to_rank_has_no_picker(site):
     assert site.run("build").exit_code == 0
     for path in ("", "stories/"):
         page = site.page(path)
-        assert page.select("[data-picker], script#picker, script[src*='picker.js']") == []
+        assert page.select("[data-picker], script[src*='picker.js']") == []
+    assert not (site.output / "picker.json").exists()
 
 
 # ---------------------------------------------------------------- in the browser

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import rjsmin
 
 from advocacy import cbor
 from tests.conftest import BASE_CONFIG, REPO, SiteFolder
@@ -154,16 +155,12 @@ def test_an_empty_site_builds_without_a_search_index_or_a_warning(site):
     assert not (site.output / "pagefind").exists()
 
 
-def _stripped(source: str) -> str:
-    """The source without comment lines and indentation: still more than a minifier leaves."""
-    lines = (line.strip() for line in source.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//"))
-
-
 def test_all_of_the_site_javascript_stays_under_15_kb():
-    sizes = {file.name: len(_stripped(file.read_text(encoding="utf-8")).encode())
+    """Every script of the theme, the embeds' included, minified (the budget's
+    measure; the files ship readable and gzip takes the rest)."""
+    sizes = {file.name: len(rjsmin.jsmin(file.read_text(encoding="utf-8")).encode())
              for file in THEME_STATIC.glob("*.js")}
-    assert set(sizes) >= {"site.js", "filters.js", "search.js"}
+    assert set(sizes) >= {"site.js", "filters.js", "search.js", "picker.js", "embed.js"}
     assert sum(sizes.values()) < 15 * 1024, sizes
 
 
