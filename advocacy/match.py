@@ -277,7 +277,9 @@ def picker_data(site: Site, top: int = 3) -> dict[str, Any]:
                     continue
                 tops["|".join(slugify(name or "") for name in (industry, size, region))] = [
                     {"item": _remember(site, match, items), "score": match.score,
-                     "reasons": [str(reason) for reason in match.reasons]} for match in matches]
+                     # why it fits; a penalty ("more from a customer listed above") is for reps
+                     "reasons": [str(reason) for reason in match.reasons if reason.points > 0]}
+                    for match in matches]
     return {"facets": {name: [{"name": value, "slug": slugify(value)} for value in values]
                        for name, values in facets.items()},
             "items": items, "top": tops}
