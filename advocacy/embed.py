@@ -58,11 +58,21 @@ def card_path(story: Story) -> str:
     return f"{EMBED_ROOT}{site_pages.path_for(story)}"
 
 
+def _card_paths(story: Story) -> list[str]:
+    """Where a story's card is: its own path, and the paths its card had under
+    the old names the story keeps as aliases, so a card embedded before a
+    rename keeps showing it."""
+    own = site_pages.path_for(story)
+    renamed = [alias.lstrip("/") for alias in story.aliases
+               if alias.lstrip("/").startswith(own.split("/")[0] + "/") and alias.endswith("/")]
+    return [f"{EMBED_ROOT}{path}" for path in (own, *renamed)]
+
+
 def plan_embed_pages(site: Site) -> list[site_pages.Page]:
     """The walls and a card per published story; none goes into the sitemap."""
     pages = [site_pages.Page(wall.path, "embed_wall.html", {"wall": wall}, in_sitemap=False) for wall in walls(site)]
-    pages += [site_pages.Page(card_path(story), "embed_story.html", {"item": story, "customer": site.customer_of(story)},
-                   in_sitemap=False) for story in site.stories]
+    pages += [site_pages.Page(path, "embed_story.html", {"item": story, "customer": site.customer_of(story)},
+                              in_sitemap=False) for story in site.stories for path in _card_paths(story)]
     return pages
 
 

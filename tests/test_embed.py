@@ -113,6 +113,19 @@ def test_a_card_withheld_after_it_was_published_becomes_an_empty_card(embeds):
     assert "/embed/" not in (embeds.output / "sitemap.xml").read_text()
 
 
+def test_a_card_embedded_before_a_rename_keeps_showing_the_story(embeds):
+    _build(embeds)
+    (embeds.root / "content/stories/acme-onboarding.md").unlink()
+    _write(embeds, _story("acme-faster", "How Acme cut onboarding",
+                          extra="aliases: [/stories/acme-onboarding/, /case-studies/acme/]\n"))
+    _build(embeds)
+    for path in ("embed/stories/acme-faster/", "embed/stories/acme-onboarding/"):
+        card = embeds.page(path)
+        assert card.h1.get_text(strip=True) != "No longer available", path
+        assert card.select_one('a[target="_top"]')["href"].endswith("/stories/acme-faster/"), path
+    assert not (embeds.output / "embed/case-studies").exists()  # only old names of the card itself
+
+
 def test_a_never_published_draft_gets_no_empty_card(embeds):
     _build(embeds)
     assert not (embeds.output / "embed/stories/acme-secret").exists()
