@@ -54,13 +54,15 @@ def pagefind_binary() -> Path:
 
 
 def search_documents(site: Site, url: Callable[[Record], str], body: Callable[[Record], Markup]) -> dict[str, str]:
-    """Indexer input: file name -> HTML document, one per item a prospect may find."""
+    """Indexer input: file name -> HTML document, one per item a prospect may find. The
+    name is <customer>/<kind>/<slug>.html, so that a customer and its items share a shard."""
     documents = {}
     for kind in ("stories", "videos", "testimonials", "customers"):
         for record in site.published(kind):
             if isinstance(record, Tagged) and record.is_draft:
                 continue  # shown in a --drafts preview, never findable
-            documents[f"{kind}/{record.slug}.html"] = _document(site, record, url(record), body(record))
+            customer = record if isinstance(record, Customer) else site.customer_of(record)
+            documents[f"{customer.slug}/{kind}/{record.slug}.html"] = _document(site, record, url(record), body(record))
     return documents
 
 

@@ -1,12 +1,17 @@
 """The search index in shards: which shard holds a document, and how the
 shards' Pagefind bundles are laid out together under pagefind/.
 
-A document's shard follows from a hash of its file name alone, so an edit
-changes one shard and leaves the others as they were (and reusable). The
-number of shards grows with the site in powers of two, about
-DOCS_PER_SHARD documents each: a small site is one plain Pagefind bundle,
-and Pagefind's ranking (which weighs a word by how rare it is in its own
-index) sees enough documents in every shard to rank alike across them.
+A document's shard follows from a hash of its group alone, the first part
+of its name (its customer: search.search_documents), so an edit changes
+one shard, renaming a customer changes the one shard of its items, and
+the other shards stay as they were (and reusable).
+
+The number of shards is a trade-off, measured in docs/search.md: a shard
+re-indexes in a time that grows with its documents, while a visitor's
+first query fetches a part of every shard's word index (Pagefind's chunk,
+some 20 KB, however small the shard). So the count grows with the square
+root of the site's size, in powers of two: 1 for a site of under 80
+documents, 16 at 5,000 to 20,000.
 
 In the output, the first shard is the primary bundle at pagefind/ with
 Pagefind's script, worker and WebAssembly; every other shard is an index
@@ -19,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-DOCS_PER_SHARD = 64  # measured: docs/search.md, "Shards"
+SHARD_SCALE = 20  # shards ~ sqrt(documents / SHARD_SCALE)
 SHARD_LIST = "shards.json"
 # The files of one index; the rest of a bundle (script, worker, WebAssembly) is the same in every shard.
 _INDEX_PARTS = ("pagefind-entry.json", "index/", "filter/", "fragment/")
@@ -28,14 +33,14 @@ _INDEX_PARTS = ("pagefind-entry.json", "index/", "filter/", "fragment/")
 def shard_count(documents: int) -> int:
     """The number of shards for a site of `documents`: a power of two, 1 for a small site."""
     count = 1
-    while count * 2 * DOCS_PER_SHARD <= documents:
+    while (count * 2) ** 2 * SHARD_SCALE <= documents:
         count *= 2
     return count
 
 
 def shard_of(name: str, count: int) -> int:
-    """The shard of the document `name`: stable across builds, runs and machines."""
-    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
+    """The shard of the document `name`, by its group: stable across builds, runs and machines."""
+    digest = hashlib.blake2b(name.split("/", 1)[0].encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big") % count
 
 

@@ -15,10 +15,10 @@ from advocacy.cache import CACHE_DIR
 from tests.conftest import BASE_CONFIG, SiteFolder
 
 INDUSTRIES = ["Logistics", "Healthcare", "Energy"]
-NAMES = [f"customers/c{n}.html" for n in range(3)] + [f"stories/s{n}.html" for n in range(12)]
+NAMES = [f"c{n}/customers/c{n}.html" for n in range(6)] + [f"c{n % 6}/stories/s{n}.html" for n in range(12)]
 WORDS = ["aardvark", "bison", "cougar", "dingo", "eland", "ferret", "gazelle", "hyena", "ibex", "jackal", "koala",
          "lemur"]  # one for each story alone
-PINNED = [5, 5, 5, 1, 2, 3]  # the shards of six names among 8: a change of the hash moves every document
+PINNED = [7, 6, 5, 6, 0, 0]  # the shards of six customers among 8: a change of the hash moves every document
 
 
 @pytest.fixture(autouse=True)
@@ -29,8 +29,8 @@ def own_cache_key(tmp_path, monkeypatch):
 
 @pytest.fixture
 def runs(monkeypatch) -> list[set[str]]:
-    """The documents of every Pagefind run, recorded; shards of about two documents."""
-    monkeypatch.setattr(search_shards, "DOCS_PER_SHARD", 2)
+    """The documents of every Pagefind run, recorded; eight shards for any site."""
+    monkeypatch.setattr(search_shards, "shard_count", lambda documents: 8)
     recorded: list[set[str]] = []
     real = advocacy.search.run_pagefind
 
@@ -43,14 +43,15 @@ def runs(monkeypatch) -> list[set[str]]:
 
 
 def _write_site(folder: SiteFolder, base_url: str = "https://example.com/peers/") -> None:
-    """Three customers and twelve stories: every story's body has 'ocelot' and a word of its own;
+    """Six customers and twelve stories: every story's body has 'ocelot' and a word of its own;
     story 11 is all about ocelots."""
     folder.write("advocacy.yaml", BASE_CONFIG.replace("https://example.com/", base_url))
-    for n, industry in enumerate(INDUSTRIES):
-        folder.write(f"content/customers/c{n}.md", f"---\nname: Customer {n}\nindustry: {industry}\n---\nA peer.\n")
+    for n in range(6):
+        folder.write(f"content/customers/c{n}.md", f"---\nname: Customer {n}\nindustry: {INDUSTRIES[n % 3]}\n---\n"
+                     "A peer.\n")
     for n in range(12):
         body = "Ocelots, ocelots: the ocelot story." * (n == 11)
-        folder.write(f"content/stories/s{n}.md", f"---\ntitle: Story {n}\nsummary: What happened.\ncustomer: c{n % 3}\n"
+        folder.write(f"content/stories/s{n}.md", f"---\ntitle: Story {n}\nsummary: What happened.\ncustomer: c{n % 6}\n"
                      f"date: 2025-03-{n + 1:02d}\n---\nThe ocelot of story {n}, and {WORDS[n]}. {body}\n")
 
 
@@ -75,21 +76,21 @@ def _index_text(output: Path) -> dict[str, str]:
     return records
 
 
-def test_a_document_s_shard_depends_on_its_name_alone(monkeypatch):
-    assert [search_shards.shard_of(f"stories/s{n}.html", 8) for n in range(6)] == PINNED
-    monkeypatch.setattr(search_shards, "DOCS_PER_SHARD", 4)
-    documents = {f"stories/s{n}.html": f"<p>{n}</p>" for n in range(40)}
+def test_a_document_s_shard_depends_on_its_customer_alone():
+    assert [search_shards.shard_of(f"c{n}/stories/s.html", 8) for n in range(6)] == PINNED
+    assert search_shards.shard_of("acme/customers/acme.html", 8) == search_shards.shard_of("acme/videos/v.html", 8)
+    documents = {f"c{n % 10}/stories/s{n}.html": f"<p>{n}</p>" for n in range(100)}
     shards = search_shards.split(documents)
-    fewer = search_shards.split({name: html for name, html in documents.items() if name != "stories/s3.html"})
-    assert len(shards) == len(fewer) == 8
+    fewer = search_shards.split({name: html for name, html in documents.items() if name != "c3/stories/s3.html"})
+    assert len(shards) == len(fewer) == 2  # 100 documents: two shards
     assert [a == b for a, b in zip(shards, fewer)].count(False) == 1  # only the shard of s3 differs
     for shard in shards:
-        assert len({search_shards.shard_of(name, 8) for name in shard}) == 1
+        assert len({search_shards.shard_of(name, 2) for name in shard}) == 1
 
 
-def test_the_number_of_shards_is_a_power_of_two_that_grows_with_the_site(monkeypatch):
-    monkeypatch.setattr(search_shards, "DOCS_PER_SHARD", 64)
-    assert [search_shards.shard_count(n) for n in (0, 1, 127, 128, 255, 256, 5250, 8800)] == [1, 1, 1, 2, 2, 4, 64, 128]
+def test_the_number_of_shards_is_a_power_of_two_that_grows_with_the_root_of_the_site():
+    sizes = (0, 1, 79, 80, 320, 1280, 5250, 8800, 20480)
+    assert [search_shards.shard_count(n) for n in sizes] == [1, 1, 1, 2, 4, 8, 16, 16, 32]
 
 
 def test_an_unchanged_site_runs_pagefind_for_no_shard_and_one_edit_for_one(sharded, runs):
@@ -107,10 +108,19 @@ def test_an_unchanged_site_runs_pagefind_for_no_shard_and_one_edit_for_one(shard
     story = sharded.root / "content/stories/s4.md"
     story.write_text(story.read_text().replace(WORDS[4], "pangolin"))
     _build(sharded)
-    assert runs == [next(set(shard) for shard in shards if "stories/s4.html" in shard)]  # its shard alone
+    assert runs == [next(set(shard) for shard in shards if "c4/stories/s4.html" in shard)]  # its shard alone
     text = _index_text(sharded.output)
     assert "pangolin" in text["/peers/stories/s4/"] and WORDS[4] not in " ".join(text.values())
     assert len(text) == len(NAMES)
+
+
+def test_renaming_a_customer_indexes_the_one_shard_of_its_items_again(sharded, runs):
+    _build(sharded)
+    runs.clear()
+    customer = sharded.root / "content/customers/c2.md"
+    customer.write_text(customer.read_text().replace("Customer 2", "Renamed Co"))
+    _build(sharded)
+    assert runs == [{"c2/customers/c2.html", "c2/stories/s2.html", "c2/stories/s8.html"}]
 
 
 def test_an_incremental_build_is_byte_identical_to_a_clean_one(tmp_path, sharded, runs):
@@ -135,9 +145,9 @@ def test_a_withheld_story_leaves_the_index_while_other_shards_are_reused(sharded
     story = sharded.root / "content/stories/s9.md"
     story.write_text(story.read_text().replace("date:", "consent_expires: 2024-01-01\ndate:"))
     _build(sharded)
-    assert len(runs) == before + 1 and "stories/s9.html" not in runs[-1]
+    assert len(runs) == before + 1 and "c3/stories/s9.html" not in runs[-1]
     text = _index_text(sharded.output)
-    assert "/peers/stories/s9/" not in text and WORDS[9] not in " ".join(text.values()) and len(text) == 14
+    assert "/peers/stories/s9/" not in text and WORDS[9] not in " ".join(text.values()) and len(text) == len(NAMES) - 1
 
 
 def test_a_kept_bundle_file_that_was_altered_is_never_published(sharded, runs):
@@ -164,16 +174,14 @@ def test_a_kept_bundle_folder_that_links_elsewhere_is_neither_used_nor_emptied(t
     assert [file.name for file in elsewhere.iterdir()] == ["0" * 32]
 
 
-def test_the_merged_search_finds_stories_of_every_shard_and_filters_them(tmp_path, runs, browser, served,
-                                                                        monkeypatch):
-    monkeypatch.setattr(search_shards, "DOCS_PER_SHARD", 1)  # eight shards of about two documents
+def test_the_merged_search_finds_stories_of_every_shard_and_filters_them(tmp_path, runs, browser, served):
     www = tmp_path / "www"
     base = served(www) + "peers/"
     folder = SiteFolder(tmp_path / "site")
     _write_site(folder, base)
     result = folder.run("build", "--output", str(www / "peers"))
     assert result.exit_code == 0, result.output
-    assert len(json.loads((www / "peers" / "pagefind" / "shards.json").read_text())) >= 5
+    assert len(json.loads((www / "peers" / "pagefind" / "shards.json").read_text())) >= 2
 
     page = browser.new_page()
     errors = []
