@@ -34,6 +34,7 @@ THEMES = ("auto", "light", "dark")
 SANDBOX = "allow-scripts allow-same-origin allow-top-navigation-by-user-activation allow-popups allow-popups-to-escape-sandbox"
 REFERRER_POLICY = "no-referrer"  # the tracking parameters say where a visit comes from; the host's URL stays its own
 DEFAULT_CAMPAIGN = "embed"
+MEDIUM = "embed"  # utm_medium of embeds: visits from them are no rep's email
 
 # The host page's side: only messages from the origin the iframe was loaded
 # from, and from that very iframe, may set its height.
@@ -104,10 +105,10 @@ def paste(site: Site, embed: Embed, *, theme: str = "auto", transparent: bool = 
         raise UsageError(f"--theme '{theme}' is not one of {', '.join(THEMES)}")
     look = {"theme": theme if theme != "auto" else None, "bg": "transparent" if transparent else None}
     extra = urlencode({k: v for k, v in look.items() if v}, quote_via=quote)
-    url = tracked_url(site, embed.path, campaign=campaign)
+    url = tracked_url(site, embed.path, campaign=campaign, medium=MEDIUM)
     code = str(snippet(embed, f"{url}{'&' if '?' in url else '?'}{extra}" if extra else url))
     if fmt == "markdown":
-        return f"<div>\n{code}\n</div>\n\n[{embed.call}](<{tracked_url(site, embed.link, campaign=campaign)}>)"
+        return f"<div>\n{code}\n</div>\n\n[{embed.call}](<{tracked_url(site, embed.link, campaign=campaign, medium=MEDIUM)}>)"
     return code
 
 

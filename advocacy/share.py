@@ -80,10 +80,12 @@ def _share(site: Site, record: Record, url: str) -> Share:
     return Share(_singular(record.kind), record.slug, url, subject, sentences, _CALLS[record.kind])
 
 
-def tracked_url(site: Site, path: str, *, rep: str | None = None, campaign: str | None = None) -> str:
+def tracked_url(site: Site, path: str, *, rep: str | None = None, campaign: str | None = None,
+                medium: str | None = None) -> str:
     """The absolute URL of a site path with utm_source and utm_medium from
-    advocacy.yaml, utm_campaign and utm_content (the rep) from the options."""
-    params = {"utm_source": site.config.share.utm_source, "utm_medium": site.config.share.utm_medium,
+    advocacy.yaml (or `medium`, for links that are not sent by a rep, such as
+    embeds), utm_campaign and utm_content (the rep) from the options."""
+    params = {"utm_source": site.config.share.utm_source, "utm_medium": medium or site.config.share.utm_medium,
               "utm_campaign": _option("--campaign", campaign), "utm_content": _option("--rep", rep)}
     parts = urlsplit(site.config.absolute(path))  # a testimonial's #anchor stays after the query
     query = urlencode({k: v for k, v in params.items() if v}, quote_via=quote)

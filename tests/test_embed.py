@@ -162,7 +162,7 @@ def test_the_snippet_is_a_sandboxed_lazy_iframe_with_tracking_and_a_careful_list
     frame = snippet.iframe
     src = urlsplit(frame["src"])
     assert (src.scheme, src.netloc, src.path) == ("https", "example.com", "/embed/stories/acme-onboarding/")
-    assert parse_qs(src.query) == {"utm_source": ["peers"], "utm_medium": ["referral"], "utm_campaign": ["embed"]}
+    assert parse_qs(src.query) == {"utm_source": ["peers"], "utm_medium": ["embed"], "utm_campaign": ["embed"]}
     assert frame["title"] == "Acme Logistics: How Acme cut onboarding"
     assert frame["loading"] == "lazy" and frame["referrerpolicy"] == "no-referrer"
     assert set(frame["sandbox"]) == SANDBOX  # bs4 splits it into its tokens

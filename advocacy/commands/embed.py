@@ -21,7 +21,7 @@ from advocacy.errors import ContentError, UsageError
               help="Colours: auto follows the visitor's system.")
 @click.option("--transparent", is_flag=True, help="Let the host page's background show through.")
 @click.option("--campaign", metavar="NAME", default="embed", show_default=True,
-              help="Sent as utm_campaign, with utm_source and utm_medium of share: in advocacy.yaml.")
+              help="Sent as utm_campaign, with utm_source of share: in advocacy.yaml and utm_medium=embed.")
 @click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default="html", show_default=True,
               help="html for a page's HTML; markdown adds a plain link for sites that strip iframes.")
 @reports_errors
