@@ -79,3 +79,18 @@ def test_focus_is_visible_on_links(browser, sample):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("none", ""), outline
     context.close()
+
+
+def test_every_sample_story_prints_as_one_a4_page(browser, sample):
+    """A rep attaches a story as a PDF: the sample's stories (~350 to 400 words of
+    body, with metrics, a quote, a table, one a chart) print on one A4 page each."""
+    output, base = sample
+    context = browser.new_context()
+    stories = sorted(p.name for p in (output / "stories").iterdir() if (p / "index.html").is_file())
+    assert len(stories) >= 6
+    for story in stories:
+        tab = _open(context, f"{base}stories/{story}/")
+        pdf = tab.pdf(format="A4")
+        assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1, story
+        tab.close()
+    context.close()
