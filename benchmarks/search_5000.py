@@ -1,8 +1,9 @@
 """Search at scale: a generated site of 5,000 items, built and searched.
 
-Measures what docs/search.md reports: the build time the search index adds,
-the size of the index, and the bytes a browser fetches for a first query
-(the page itself aside). Run from the repository root:
+Measures what docs/search.md reports: the build time the search index adds
+(cold, no change, one story edited: with the shards kept by an earlier
+build), the size of the index, and the bytes a browser fetches for a first
+query (the page itself aside). Run from the repository root:
 
     .venv/bin/python benchmarks/search_5000.py [--items 5000] [--keep DIR]
 
@@ -15,17 +16,22 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import json
 import random
 import resource
 import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import advocacy.search
 from advocacy.build import build, load_site
+from advocacy.cache import BuildCache
 from advocacy.render import Renderer, Theme
 from advocacy.search import build_index, search_documents
+from advocacy.search_shards import SHARD_LIST
 
 INDUSTRIES = ["Logistics", "Healthcare", "Retail", "Energy", "Financial Services", "Manufacturing",
               "Food & Beverage", "Education", "Public Sector", "Telecom", "Insurance", "Construction"]
@@ -89,11 +95,6 @@ def write_site(root: Path, items: int, seed: int = 5000) -> dict[str, int]:
     return {**counts, "customers": customers}
 
 
-def _size(folder: Path) -> tuple[int, int]:
-    files = [f for f in folder.rglob("*") if f.is_file()]
-    return len(files), sum(f.stat().st_size for f in files)
-
-
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
@@ -139,8 +140,41 @@ def first_query(output: Path, query: str) -> dict[str, int] | None:
                 else "entry and meta files")
         by_kind[kind] = by_kind.get(kind, 0) + size
     by_kind["all from pagefind/"] = sum(v for k, v in by_kind.items() if not k.startswith("search page"))
+    by_kind["requests to pagefind/"] = sum(1 for url in fetched if "/pagefind/" in url)
     by_kind["time to first result (ms, local)"] = fetched["_ms"]
     return by_kind
+
+
+def _timed(work: Callable[[], dict[str, bytes]]) -> tuple[dict[str, bytes], str]:
+    """What `work` returns, and its wall time, Pagefind's CPU time and the number of Pagefind runs."""
+    real, runs = advocacy.search.run_pagefind, []
+    advocacy.search.run_pagefind = lambda documents: runs.append(len(documents)) or real(documents)
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    try:
+        result = work()
+    finally:
+        advocacy.search.run_pagefind = real
+    wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return result, (f"{wall:.2f} s ({cpu:.2f} s of CPU in Pagefind), {len(runs)} Pagefind runs "
+                    f"of {sum(runs)} documents")
+
+
+def _kept_builds(root: Path, documents: dict[str, str]) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The index built as `advocacy build` does, with a build cache: cold, unchanged, one story edited."""
+    figures = {}
+    cache = BuildCache(root)
+    first, figures["cold"] = _timed(lambda: build_index(documents, cache))
+    cache.save()
+    cache = BuildCache(root)
+    same, figures["no change"] = _timed(lambda: build_index(documents, cache))
+    cache.save()
+    story = next(name for name in sorted(documents) if "/stories/" in name)
+    edited = {**documents, story: documents[story].replace("</body>", "<p>One more sentence.</p></body>")}
+    cache = BuildCache(root)
+    _, figures["one story edited"] = _timed(lambda: build_index(edited, cache))
+    figures["no change gives the same bundle"] = str(same == first)
+    return first, figures
 
 
 def main() -> None:
@@ -155,24 +189,23 @@ def main() -> None:
         print(f"site: {counts}")
         started = time.perf_counter()
         result = build(root, root / "output")
-        total = time.perf_counter() - started
+        print(f"pages: {len(result.pages)}, whole build: {time.perf_counter() - started:.1f} s")
         site, _ = load_site(root)
         renderer = Renderer(site, Theme(root, site.config.theme))
+        search_documents(site, renderer.url, renderer.body)  # the bodies, which a build renders for its pages
+        started = time.perf_counter()
         documents = search_documents(site, renderer.url, renderer.body)
-        started, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-        first = build_index(documents)
-        index_seconds = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        index_cpu = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
-        reproducible = build_index(documents) == first
-        files, size = _size(root / "output" / "pagefind")
-        fragments = _size(root / "output" / "pagefind" / "fragment")
-        print(f"pages: {len(result.pages)}, whole build: {total:.1f} s")
-        print(f"search documents: {len(documents)}; Pagefind run: {index_seconds:.1f} s "
-              f"({index_cpu:.1f} s of CPU in Pagefind); "
-              f"the same bundle twice: {reproducible}")
-        print(f"index: {files} files, {size / 1e6:.1f} MB ({fragments[1] / 1e6:.1f} MB of it in "
-              f"{fragments[0]} fragments, one per result)")
+        print(f"search documents: {len(documents)}, written in {time.perf_counter() - started:.2f} s")
+        first, figures = _kept_builds(temp, documents)
+        for name, figure in figures.items():
+            print(f"index, {name}: {figure}")
+        built = {path.relative_to(root / "output").as_posix(): path.read_bytes()
+                 for path in (root / "output" / "pagefind").rglob("*") if path.is_file()}
+        print(f"shards: {len(json.loads(first[f'pagefind/{SHARD_LIST}'])) + 1}; "
+              f"the build's bundle and this one, byte-identical: {built == first}")
+        files, size = len(first), sum(len(data) for data in first.values())
+        fragments = sum(1 for path in first if "/fragment/" in path)
+        print(f"index: {files} files, {size / 1e6:.1f} MB ({fragments} fragments, one per result)")
         words = [w for w in documents[next(iter(documents))].split() if w.isalpha() and len(w) > 5]
         query = first_query(root / "output", words[0] if words else "the")
         print(f"first query: {query}" if query else "first query: not measured (no Playwright or chromium)")
