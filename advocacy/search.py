@@ -102,15 +102,15 @@ def build_index(documents: dict[str, str], cache: BuildCache | None = None) -> d
     indexer = f"{binary.st_size}:{binary.st_mtime_ns}"
     keys = [content_hash(indexer, *(part for item in sorted(shard.items()) for part in item)) for shard in shards]
     store = ShardStore(cache) if cache is not None else None
-    bundles = [store.get(key) if store else None for key in keys]
+    bundles = [store.get(key) if store is not None else None for key in keys]
     missing = [number for number, bundle in enumerate(bundles) if bundle is None]
-    # Pagefind uses both cores on a big shard, one on a small one: run as many shards at once as there are cores
+    # A Pagefind run is partly serial (start, reading, writing): one per core at once keeps them busy
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for number, bundle in zip(missing, pool.map(run_pagefind, [shards[number] for number in missing])):
             bundles[number] = bundle
-            if store:
+            if store is not None:
                 store.put(keys[number], bundle)
-    if store:
+    if store is not None:
         store.prune()
     return lay_out(bundles, f"{BUNDLE_DIR}/")
 
