@@ -74,12 +74,13 @@ class BuildCache:
     """namespace -> key -> value, loaded at the start of a build and saved at its end.
     Entries not used by a build are dropped when it saves, so the file does not grow."""
 
-    def __init__(self, root: Path, *, enabled: bool = True):
-        self.path = root / CACHE_DIR / CACHE_FILE
+    def __init__(self, root: Path, *, enabled: bool = True, file: str = CACHE_FILE):
+        self.path = root / CACHE_DIR / file
         self._secret = _secret() if enabled else None
         self._fingerprint = code_fingerprint()
         self._old: dict[str, dict[str, Any]] = self._load() if self._secret else {}
         self._new: dict[str, dict[str, Any]] = {}
+        self._journal: list[tuple[str, str, Any]] = []
 
     def _load(self) -> dict[str, dict[str, Any]]:
         try:
@@ -95,14 +96,41 @@ class BuildCache:
             return {}
         return entries if fingerprint == self._fingerprint else {}
 
+    @property
+    def enabled(self) -> bool:
+        """False without a key to sign with: nothing is kept between builds."""
+        return self._secret is not None
+
+    @property
+    def code(self) -> str:
+        """The fingerprint of advocacy's code this cache was made for."""
+        return self._fingerprint
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
     def get(self, namespace: str, key: str) -> Any | None:
-        value = self._old.get(namespace, {}).get(key)
-        if value is not None:
-            self._new.setdefault(namespace, {})[key] = value
+        """The value of this build, or of the last one (then kept for the next)."""
+        value = self._new.get(namespace, {}).get(key)
+        if value is None:
+            value = self._old.get(namespace, {}).get(key)
+            if value is not None:
+                self._new.setdefault(namespace, {})[key] = value
         return value
+
+    def kept(self, namespace: str) -> set[str]:
+        """The keys of `namespace` that this build used or made: what its save keeps."""
+        return set(self._new.get(namespace, {}))
 
     def put(self, namespace: str, key: str, value: Any) -> None:
         self._new.setdefault(namespace, {})[key] = value
+        self._journal.append((namespace, key, value))
+
+    def drain(self) -> list[tuple[str, str, Any]]:
+        """What was put since the last drain: a worker process sends it to the build's own cache."""
+        journal, self._journal = self._journal, []
+        return journal
 
     def save(self) -> None:
         """Write what this build used, atomically; a cache that cannot be written is skipped."""
@@ -110,7 +138,7 @@ class BuildCache:
             return
         payload = pickle.dumps((self._fingerprint, self._new), protocol=pickle.HIGHEST_PROTOCOL)
         blob = hmac.new(self._secret, payload, hashlib.sha256).digest() + payload
-        temporary = self.path.with_name(f".{CACHE_FILE}.{os.getpid()}.tmp")
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(exist_ok=True)
             temporary.write_bytes(blob)

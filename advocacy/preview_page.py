@@ -7,25 +7,41 @@ so a built site never carries them.
 
 from __future__ import annotations
 
+import hashlib
 import html
 
 from advocacy.errors import Problem
 
 PREFIX = "/__advocacy__/"  # the preview's own URLs; no page of a site starts with it
 
-# Reloads the page when the server says the site changed. EventSource
-# reconnects by itself after a restart of the server. A hidden tab lets go of
-# its connection (browsers open only six to one server, and every open event
-# stream holds one); when it is shown again it asks, and reloads if it missed a build.
+# Reloads the page when a build changed it. The server says that a build
+# finished; the script asks for its page again and compares the digest of
+# what it shows (the page, its draft banner, the errors) with its own: a build
+# that changed other pages leaves this one alone, and it listens on from there.
+# EventSource reconnects by itself after a restart of the server. A hidden tab
+# lets go of its connection (browsers open only six to one server, and every
+# open event stream holds one); when it is shown again it asks, and reloads if
+# it missed a build that changed it.
 RELOAD_JS = b"""\
 (function () {
   var me = document.currentScript;
   var since = me ? me.getAttribute("data-version") : "0";
+  var digest = me ? me.getAttribute("data-page") : null;
   var source = null;
   function listen() {
     if (source) { return; }
     source = new EventSource("/__advocacy__/events?since=" + encodeURIComponent(since));
-    source.addEventListener("reload", function () { source.close(); window.location.reload(); });
+    source.addEventListener("reload", function () {
+      pause();
+      fetch(window.location.href, {cache: "no-store"}).then(function (answer) { return answer.text(); })
+        .then(function (text) {
+          var all = text.match(/data-version="\\d+" data-page="[0-9a-f]+"/g);  // ours is the last
+          var found = all && all[all.length - 1].match(/"(\\d+)" data-page="([0-9a-f]+)"/);
+          if (!found || !digest || found[2] !== digest) { window.location.reload(); return; }
+          since = found[1];
+          if (!document.hidden) { listen(); }
+        }, function () { window.location.reload(); });
+    });
   }
   function pause() {
     if (source) { source.close(); source = null; }
@@ -61,7 +77,8 @@ def inject(page: bytes, draft_source: str | None, version: int, problems: list[P
         top = (f'<p data-advocacy-draft role="status">Draft: shown in this preview only. '
                f"Set status: published in {html.escape(draft_source)} to publish it.</p>")
     bottom = (f'<link rel="stylesheet" href="{PREVIEW_CSS_URL}">'
-              f'<script src="{PREFIX}reload.js" data-version="{version}"></script>')
+              f'<script src="{PREFIX}reload.js" data-version="{version}" data-page="{_digest(page, top, problems)}">'
+              "</script>")
     if problems:
         bottom = overlay(problems) + bottom
     lower = text.lower()
@@ -72,6 +89,12 @@ def inject(page: bytes, draft_source: str | None, version: int, problems: list[P
     end = lower.rfind("</body>")
     text = text[:end] + bottom + text[end:] if end != -1 else text + bottom
     return text.encode("utf-8")
+
+
+def _digest(page: bytes, banner: str, problems: list[Problem]) -> str:
+    """What a page shows, in short: the reload script reloads only when it differs."""
+    shown = [page, banner.encode(), *(str(problem).encode() for problem in problems)]
+    return hashlib.blake2b(b"\0".join(shown), digest_size=8).hexdigest()
 
 
 def overlay(problems: list[Problem]) -> str:

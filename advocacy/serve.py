@@ -106,10 +106,8 @@ class Preview:
                 CONFIG_FILE, 1, f"advocacy failed unexpectedly ({type(exc).__name__}: {exc}); "
                 "please report it with the lines above; saving a file tries again")])
         else:
-            drafts = {page.output: page.context["item"].path for page in result.pages
-                      if getattr(page.context.get("item"), "is_draft", False)}
-            self.state.publish([], drafts)
-            event = BuildEvent(True, time.perf_counter() - started, len(result.pages),
+            self.state.publish([], result.summary.draft_pages)
+            event = BuildEvent(True, time.perf_counter() - started, result.summary.page_total,
                                result.problems.warnings, changed)
             self.report(event)
             return event

@@ -3,6 +3,9 @@
 The new site is written to a staging folder beside the output and swapped in
 with one rename, so a failed or killed build leaves the previous site as it
 was, and files left from an earlier build (an unpublished draft) disappear.
+Files that did not change are not written again: the staging folder gets a
+hard link to them (to a kept page, or to the previous output's copy of a
+static file), or a copy where the file system has no hard links.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import stat as stat_mode
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from advocacy.errors import UsageError
@@ -42,8 +47,15 @@ def check_output_dir(root: Path, output: Path) -> None:
                          "empty it or choose another folder, so that nothing in it is lost")
 
 
-def write_output(output: Path, files: dict[str, bytes | Path]) -> None:
-    """Write `files` (output path -> bytes, or a file to copy) as the new output folder."""
+@dataclass(frozen=True)
+class Linked:
+    """A file to hard-link into the output as it is (a kept page): never to be changed in place."""
+
+    path: Path
+
+
+def write_output(output: Path, files: dict[str, bytes | Path | Linked]) -> None:
+    """Write `files` (output path -> bytes, a file to copy, or a file to link) as the new output folder."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(output)
@@ -54,8 +66,10 @@ def write_output(output: Path, files: dict[str, bytes | Path]) -> None:
             if staging not in target.parents:
                 raise ValueError(f"refusing to write outside the output folder: {rel}")
             target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, Path):
-                shutil.copyfile(data, target)
+            if isinstance(data, Linked):
+                _link_or_copy(data.path, target)
+            elif isinstance(data, Path):
+                _copy_static(data, output / rel, target)
             else:
                 target.write_bytes(data)
         (staging / MARKER).write_bytes(_MARKER_TEXT)
@@ -64,6 +78,28 @@ def write_output(output: Path, files: dict[str, bytes | Path]) -> None:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or one without hard links
+        shutil.copyfile(source, target)
+
+
+def _copy_static(source: Path, previous: Path, target: Path) -> None:
+    """A copy of `source` with its change time, or a link to the previous output's copy
+    when that one has the source's size and change time (as this function left it)."""
+    stat = source.stat()
+    try:
+        old = previous.lstat()
+        if stat_mode.S_ISREG(old.st_mode) and (old.st_size, old.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            os.link(previous, target)
+            return
+    except OSError:
+        pass
+    shutil.copyfile(source, target)
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
 def _remove_stale_staging(output: Path) -> None:

@@ -61,10 +61,10 @@ def build(site_dir: Path, output: Path | None, drafts: bool, base_url: str | Non
         return
     print_problems(result.problems.warnings)
     if verbose:
-        for record in result.site.drafts:
-            click.echo(f"{record.path}: draft, left out (build with --drafts to include it)")
-        for withheld in result.site.withheld:
-            click.echo(f"{withheld.record.path}: withheld, {withheld.reason}")
+        for path in result.summary.drafts:
+            click.echo(f"{path}: draft, left out (build with --drafts to include it)")
+        for path, reason in result.summary.withheld:
+            click.echo(f"{path}: withheld, {reason}")
     colour = use_colour(sys.stdout)
     click.echo(_summary(result, colour), color=colour)
 
@@ -77,9 +77,9 @@ def _summary(result, colour: bool) -> str:
         ("collection", "collection", None), ("event", "event", None), ("term", "topic page", None),
         ("redirect", "redirect", None), ("gone", "page no longer available", "pages no longer available"),
     ) if counts[name])
-    withheld = len(result.site.withheld)
+    withheld, drafts = len(result.summary.withheld), len(result.summary.drafts)
     built = click.style("Built", fg="green", bold=True) if colour else "Built"
-    return (f"{built} {plural(len(result.pages), 'page')} ({summary}) in {result.seconds:.2f}s"
+    return (f"{built} {plural(result.summary.page_total, 'page')} ({summary}) in {result.seconds:.2f}s"
             + (f"; {withheld} withheld (consent expired)" if withheld else "")
-            + (f"; {plural(len(result.site.drafts), 'draft')} left out" if result.site.drafts else "")
+            + (f"; {plural(drafts, 'draft')} left out" if drafts else "")
             + f" -> {result.output}")

@@ -22,6 +22,7 @@ class Content:
 
     by_kind: dict[str, list[Record]] = field(default_factory=lambda: {k: [] for k in KINDS})
     invalid: list[Invalid] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # file -> hash of its bytes, for page fingerprints
 
 
 def load_content(root: Path, problems: Problems, cache: BuildCache | None = None) -> Content:
@@ -62,7 +63,8 @@ def load_content(root: Path, problems: Problems, cache: BuildCache | None = None
                 problems.error(rel, 1, f"cannot read this file: {exc.strerror or exc}")
                 content.invalid.append(Invalid(kind.folder, rel, {}, {}))
                 continue
-            record = _load_cached(raw, rel, kind, problems, cache) if cache else load_file(raw, rel, kind, problems)
+            key = content.keys[rel] = content_hash(kind.folder, rel, raw)
+            record = _load_cached(raw, key, rel, kind, problems, cache) if cache else load_file(raw, rel, kind, problems)
             if isinstance(record, Invalid):
                 content.invalid.append(record)
                 continue
@@ -76,9 +78,9 @@ def load_content(root: Path, problems: Problems, cache: BuildCache | None = None
     return content
 
 
-def _load_cached(raw: bytes, rel: str, kind: Kind, problems: Problems, cache: BuildCache) -> Record | Invalid:
-    """load_file, or its result (and problems) from a build that saw the same bytes."""
-    key = content_hash(kind.folder, rel, raw)
+def _load_cached(raw: bytes, key: str, rel: str, kind: Kind, problems: Problems,
+                 cache: BuildCache) -> Record | Invalid:
+    """load_file, or its result (and problems) from a build that saw the same bytes (`key`)."""
     cached = cache.get("content", key)
     if cached is None:
         own = Problems()

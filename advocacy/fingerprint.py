@@ -1,0 +1,162 @@
+"""What each page is made from, as one hash: a page whose hash is the one of
+the last build shows the same bytes, so its render can be skipped.
+
+A page's fingerprint is the site's global fingerprint (advocacy's code, the
+config, the theme's files, the site's static files, the build date and
+drafts, and the "chrome" every page shows: the nav and the topic lists) plus
+its path, its template and everything reachable from its context, walked:
+records by the hash of their file (and of their customer's, since cards show
+its name and logo), lists by their members, a topic by its name and counts
+(its cards count on its own page only), a page listed in the sitemap by its
+address and item. What a built-in
+template reads of the site outside its context is listed in SITE_READS and
+covered here; a site's own template that reads more makes every page depend
+on every record (correct, only slower).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from advocacy.cache import content_hash
+from advocacy.content.records import Collection, Event, Record, Tagged
+from advocacy.pages import Page
+from advocacy.site import Site, Term
+
+# `site.<name>` that the built-in templates read, each covered below: events and
+# taxonomies by the chrome, build_date by the global fingerprint, and the two
+# counts by TEMPLATE_READS. tests/test_incremental.py keeps this list true.
+SITE_READS = frozenset({"events", "taxonomies", "build_date", "collection_items", "items_of"})
+_SITE_READ = re.compile(r"\bsite\b(\s*\.\s*(\w+))?")
+
+
+class Unfingerprintable(TypeError):
+    """A context value of a type the walk does not know: its page is always rendered."""
+
+
+def _customer_counts(site: Site, page: Page) -> list[tuple[str, int]]:
+    """customers.html: how many items each customer has."""
+    counts = Counter(item.customer for kind in ("stories", "testimonials", "videos") for item in site.published(kind))
+    return sorted(counts.items())
+
+
+def _collection_sizes(site: Site, page: Page) -> list[tuple[str, int]]:
+    """collections.html: how many items each collection has."""
+    return [(c.slug, len(site.collection_items(c))) for c in site.collections]
+
+
+def _term_members(site: Site, page: Page) -> tuple[tuple, tuple]:
+    """term.html: the cards of its topic's items (a topic elsewhere counts only as a summary)."""
+    term = page.context["term"]
+    return term.items, term.customers
+
+
+# template -> what it shows beyond what the walk of its context covers
+TEMPLATE_READS: dict[str, Callable[[Site, Page], Any]] = {
+    "customers.html": _customer_counts,
+    "collections.html": _collection_sizes,
+    "term.html": _term_members,
+}
+
+
+def reads_outside_context(template_dirs: Iterable[Path]) -> list[str]:
+    """Templates (name) in these folders that use `site` beyond SITE_READS."""
+    found = []
+    for folder in template_dirs:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                text = file.read_text(encoding="utf-8", errors="replace")
+                text = re.sub(r"\{#.*?#\}", "", text, flags=re.DOTALL)  # comments speak of "the site"
+                code = " ".join(re.findall(r"\{[{%](.*?)[%}]\}", text, flags=re.DOTALL))
+                code = re.sub(r"'[^']*'|\"[^\"]*\"", "''", code)  # asset('site.css') reads no site
+                if any(match.group(2) not in SITE_READS for match in _SITE_READ.finditer(code)):
+                    found.append(file.relative_to(folder).as_posix())
+    return found
+
+
+def file_digest(files: Iterable[tuple[str, Path]]) -> str:
+    """One hash of named files' contents (theme templates and assets: small)."""
+    return content_hash(*(part for name, file in sorted(files) for part in (name, file.read_bytes())))
+
+
+def chrome(site: Site) -> str:
+    """What base.html and picker.html show on every page: the Events link, and the topics."""
+    return repr((bool(site.events), [(key, [(t.slug, t.name, t.description) for t in taxonomy.terms])
+                                     for key, taxonomy in site.taxonomies.items()]))
+
+
+class Fingerprints:
+    """Page fingerprints of one build. `record_keys`: a record's file -> the hash of its bytes."""
+
+    def __init__(self, site: Site, record_keys: dict[str, str], global_parts: Iterable[str],
+                 *, whole_site: bool = False):
+        self.site = site
+        self._keys = record_keys
+        # id of an object -> (the object, its hash): holding the object keeps its id from being reused
+        self._memo: dict[int, tuple[Any, str]] = {}
+        parts = [*global_parts, repr(site.config), site.build_date.isoformat(), repr(site.include_drafts),
+                 chrome(site)]
+        if whole_site:  # a template reads the site in a way we cannot follow: every page depends on every record
+            records = [r for kind in ("stories", "testimonials", "videos", "customers", "collections", "events")
+                       for r in site.published(kind)]
+            parts += [self._walk(records), repr([(w.record.path, w.reason) for w in site.withheld]),
+                      repr([r.path for r in site.drafts])]
+        self.global_fingerprint = content_hash(*parts)
+
+    def of(self, page: Page) -> str | None:
+        """The page's fingerprint, or None when its context holds something the walk does not know."""
+        try:
+            context = self._walk(page.context)
+            reads = TEMPLATE_READS.get(page.template)
+            extra = self._walk(reads(self.site, page)) if reads is not None else ""
+        except Unfingerprintable:
+            return None
+        return content_hash(self.global_fingerprint, page.path, page.template, repr(page.in_sitemap), context, extra)
+
+    def record(self, record: Record) -> str:
+        """A record by its file's bytes, and the files of what its cards and pages show with it."""
+        key = self._keys.get(record.path)
+        if key is None:
+            raise Unfingerprintable(f"no file hash for {record.path}")
+        parts = [key]
+        if isinstance(record, Tagged):
+            parts.append(self._walk(self.site.customer_of(record)))
+        if isinstance(record, Event):
+            parts += [self._walk(self.site.customers[s.customer]) for s in record.speakers
+                      if s.customer in self.site.customers]
+        if isinstance(record, Collection):  # its members: which are published, and who they are by
+            parts += [self._walk(member) for member in self.site.collection_items(record)]
+        return content_hash(*parts)
+
+    def _walk(self, value: Any) -> str:
+        if value is None or isinstance(value, (str, int, float, dt.date)):  # bool is an int; Markup a str
+            return f"{type(value).__name__}:{value!r}"
+        key = id(value)
+        known = self._memo.get(key)
+        if known is not None:
+            return known[1]
+        if isinstance(value, Record):
+            result = "R" + self.record(value)
+        elif isinstance(value, Term):  # in lists, facets and the home page: its name and counts
+            result = repr((value.taxonomy, value.name, value.slug, value.description, len(value.customers),
+                           sorted(Counter(item.kind for item in value.items).items())))
+        elif isinstance(value, Page):  # the sitemap: a page's address and its item's date
+            result = content_hash(value.path, value.template, repr(value.in_sitemap),
+                                  self._walk(value.context.get("item")))
+        elif isinstance(value, (list, tuple)):
+            result = content_hash("[", *(self._walk(v) for v in value))
+        elif isinstance(value, dict):
+            result = content_hash("{", *(self._walk(v) for pair in value.items() for v in pair))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            result = content_hash(type(value).__name__,
+                                  *(self._walk(getattr(value, f.name)) for f in dataclasses.fields(value)))
+        else:
+            raise Unfingerprintable(f"cannot fingerprint a {type(value).__name__}")
+        self._memo[key] = (value, result)
+        return result

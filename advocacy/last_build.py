@@ -1,0 +1,142 @@
+"""The record of the last build of an output folder, so that a build that
+would make the same output again does nothing.
+
+It holds the stat (size, change time, inode) of every input file (config,
+content, static, themes, the built-in theme, the URL record), the stat of
+every output file, the page fingerprints and the summary of that build, in
+a signed file of the cache folder, one per output folder and set of options.
+A file changed within the last second is "racy" (its change time may not
+move at the next save): a record that has one is not used for skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from advocacy.cache import BuildCache, content_hash
+from advocacy.config import CONFIG_FILE
+from advocacy.errors import Problems
+from advocacy.pages import Page
+from advocacy.render import builtin_theme_dir
+from advocacy.site import Site
+from advocacy.url_record import RECORD_FILE
+
+NAMESPACE = "last-build"
+RACY_NS = 1_000_000_000
+INPUT_FOLDERS = ("content", "static", "themes")
+
+Stat = tuple[int, int, int]
+
+
+@dataclass
+class BuildSummary:
+    """What the command line and the preview report of a build."""
+
+    page_total: int
+    page_counts: Counter
+    drafts: list[str]  # content files of drafts left out
+    withheld: list[tuple[str, str]]  # (content file, why)
+    draft_pages: dict[str, str]  # output file -> the content file of the draft it shows
+
+
+def summarize(site: Site, pages: list[Page]) -> BuildSummary:
+    return BuildSummary(
+        len(pages), Counter(page.template.removesuffix(".html") for page in pages),
+        [record.path for record in site.drafts], [(w.record.path, w.reason) for w in site.withheld],
+        {page.output: page.context["item"].path for page in pages
+         if getattr(page.context.get("item"), "is_draft", False)})
+
+
+@dataclass
+class LastBuild:
+    summary: BuildSummary
+    problems: Problems
+    fingerprints: dict[str, str]  # page output -> fingerprint
+    inputs: dict[str, Stat] | None = None  # None: racy or unreadable, never skipped
+    outputs: dict[str, Stat] = field(default_factory=dict)
+
+
+def _stat(path: str) -> Stat:
+    info = os.stat(path)
+    return info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def _walk(folder: Path, prefix: str, found: dict[str, Stat]) -> bool:
+    """Stat every file under `folder` into `found`; False if a link makes it unsure."""
+    for top, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            if os.path.islink(os.path.join(top, name)):
+                return False  # a link may lead to files whose changes this walk would not see
+        rel = os.path.relpath(top, folder)
+        for name in files:
+            found[f"{prefix}/{name}" if rel == "." else f"{prefix}/{rel}/{name}"] = _stat(os.path.join(top, name))
+    return True
+
+
+def scan_inputs(root: Path) -> dict[str, Stat] | None:
+    """The stat of every file a build reads; None when that cannot be trusted (links, racy times)."""
+    started = time.time_ns()
+    found: dict[str, Stat] = {}
+    try:
+        for name in (CONFIG_FILE, RECORD_FILE):
+            if (root / name).exists():
+                found[name] = _stat(str(root / name))
+        folders = [(root / name, name) for name in INPUT_FOLDERS]
+        if root.resolve() not in builtin_theme_dir().resolve().parents:
+            folders.append((builtin_theme_dir(), "<builtin>"))
+        if not all(_walk(folder, prefix, found) for folder, prefix in folders):
+            return None
+    except OSError:
+        return None
+    if any(mtime > started - RACY_NS for _, mtime, _ in found.values()):
+        return None
+    return found
+
+
+def scan_output(output: Path) -> dict[str, Stat]:
+    found: dict[str, Stat] = {}
+    try:
+        _walk(output, ".", found)
+    except OSError:
+        return {}
+    return found
+
+
+def record_key(output: Path, *options: object) -> str:
+    """The record file of this output folder and these build options."""
+    return "last-build-" + content_hash(str(output.resolve()), repr(options))[:16] + ".pickle"
+
+
+class LastBuildRecord:
+    """The signed record of one output folder's last build with one set of options."""
+
+    def __init__(self, root: Path, output: Path, *options: object):
+        self.root = root
+        self.output = output
+        self.cache = BuildCache(root, file=record_key(output, *options))
+
+    def previous(self) -> LastBuild | None:
+        return self.cache.get(NAMESPACE, "last")
+
+    def unchanged(self, inputs: dict[str, Stat] | None) -> LastBuild | None:
+        """The last build, if its inputs and its output are still exactly as it left them."""
+        last = self.previous()
+        if last is None or last.inputs is None or inputs is None or last.inputs != inputs:
+            return None
+        return last if last.outputs and scan_output(self.output) == last.outputs else None
+
+    def save(self, last: LastBuild, wrote_record: bool) -> None:
+        """Keep `last` with the output as it is now; the URL record's stat is taken
+        again when this build wrote it (its own write is not a change)."""
+        if last.inputs is not None and wrote_record:
+            try:
+                last.inputs[RECORD_FILE] = _stat(str(self.root / RECORD_FILE))
+            except OSError:
+                last.inputs = None
+        last.outputs = scan_output(self.output)
+        self.cache.put(NAMESPACE, "last", last)
+        self.cache.save()

@@ -1,0 +1,83 @@
+"""Rendered pages kept between builds, one file per page fingerprint, in the
+cache folder: an output file is a hard link to one of them, so a page that
+did not change is neither rendered nor written again.
+
+The files are trusted only as far as the signed cache vouches for them: its
+index holds each file's size, change time and inode, and a file that differs
+(edited in place, planted by a checkout) is not used.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from advocacy.cache import BuildCache
+
+NAMESPACE = "pages"
+PAGES_DIR = "pages"
+GRACE_SECONDS = 600  # a file a concurrent build may have just made is not pruned
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int]:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+class PageStore:
+    """fingerprint -> the file of the page's bytes, in the cache folder."""
+
+    def __init__(self, cache: BuildCache):
+        self.cache = cache
+        self.folder = cache.folder / PAGES_DIR
+        self.enabled = cache.enabled
+
+    def get(self, fingerprint: str) -> Path | None:
+        """The file of an earlier render of this fingerprint, if it is still as it was made."""
+        if not self.enabled:
+            return None
+        expected = self.cache.get(NAMESPACE, fingerprint)
+        if expected is None:
+            return None
+        file = self.folder / fingerprint
+        try:
+            return file if _identity(file.stat()) == expected else None
+        except OSError:
+            return None
+
+    def put(self, fingerprint: str, data: bytes) -> Path | None:
+        """Keep a page's bytes; None (and nothing kept) where the cache folder cannot be written."""
+        if not self.enabled:
+            return None
+        file = self.folder / fingerprint
+        temporary = self.folder / f".{fingerprint}.{os.getpid()}.tmp"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(data)
+            os.replace(temporary, file)  # never half a page under a fingerprint's name
+            self.remember(fingerprint, file.stat())
+        except OSError:
+            temporary.unlink(missing_ok=True)
+            return None
+        return file
+
+    def remember(self, fingerprint: str, stat: os.stat_result) -> None:
+        """Vouch for a page file made by this build (here, or in a worker process)."""
+        self.cache.put(NAMESPACE, fingerprint, _identity(stat))
+
+    def prune(self) -> None:
+        """Remove page files this build did not use (those of a build running beside it stay a while)."""
+        if not self.enabled:
+            return
+        kept = self.cache.kept(NAMESPACE)
+        old = time.time() - GRACE_SECONDS
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                if entry.name not in kept and entry.stat().st_mtime < old:
+                    os.unlink(entry.path)
+            except OSError:
+                continue

@@ -1,0 +1,92 @@
+"""Render pages on every core: chunks of pages go to forked worker processes,
+which write them to the page store and send back the cache entries they made
+(rendered Markdown, kept pages), so that the next build finds them.
+
+Forking copies the site, the renderer and the pages for free. It is used on
+Linux (where fork is the default and safe), for enough pages to pay for the
+workers, and only when this process runs no other thread (a preview server's
+thread could hold a lock at the fork).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable
+
+from advocacy.errors import Problem, Problems
+from advocacy.page_store import PageStore
+from advocacy.pages import Page
+from advocacy.render import Renderer
+from advocacy.write import Linked
+
+MIN_PAGES = 400  # fewer pages than this render faster in one process (see docs/performance.md)
+CHUNK = 64
+Progress = Callable[[int, int], None]
+
+# What the forked workers render: set just before the fork, read by _render_chunk.
+_job: tuple[Renderer, list[Page], list[str | None], PageStore | None] | None = None
+
+
+def workers_for(count: int) -> int:
+    """How many processes to render `count` pages with: 1 where a pool would not pay."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if count < MIN_PAGES or cpus < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return 1
+    return min(cpus, 8)
+
+
+def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str | None], store: PageStore | None,
+                 problems: Problems, progress: Progress | None = None) -> list[bytes | Linked | None]:
+    """Each page's bytes, or a link to them in the store; None for a page that failed (with a problem)."""
+    workers = workers_for(len(pages))
+    if workers == 1:
+        done = []
+        for index, page in enumerate(pages):
+            done.append(_render_one(renderer, page, fingerprints[index], store, problems))
+            if progress is not None:
+                progress(index + 1, len(pages))
+        return done
+    global _job
+    _job = (renderer, pages, fingerprints, store)
+    if renderer.cache is not None:
+        renderer.cache.drain()  # what this process put is its own; workers send back only theirs
+    results: list[bytes | Linked | None] = [None] * len(pages)
+    chunks = [range(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
+    finished = 0
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for chunk, outcome, found, journal in pool.imap_unordered(_render_chunk, chunks):
+                for index, data in zip(chunk, outcome):
+                    results[index] = data
+                problems.items.extend(found)
+                if renderer.cache is not None:
+                    for namespace, key, value in journal:
+                        renderer.cache.put(namespace, key, value)
+                finished += len(chunk)
+                if progress is not None:
+                    progress(finished, len(pages))
+    finally:
+        _job = None
+    return results
+
+
+def _render_one(renderer: Renderer, page: Page, fingerprint: str | None, store: PageStore | None,
+                problems: Problems) -> bytes | Linked | None:
+    data = renderer.render(page, problems)
+    if data is None or fingerprint is None or store is None:
+        return data
+    kept = store.put(fingerprint, data)
+    return Linked(kept) if kept is not None else data
+
+
+def _render_chunk(chunk: range) -> tuple[range, list[bytes | Linked | None], list[Problem], list]:
+    """In a worker: render a chunk of the pages."""
+    assert _job is not None
+    renderer, pages, fingerprints, store = _job
+    problems = Problems()
+    outcome = [_render_one(renderer, pages[i], fingerprints[i], store, problems) for i in chunk]
+    journal = renderer.cache.drain() if renderer.cache is not None else []
+    return chunk, outcome, problems.items, journal

@@ -1,0 +1,249 @@
+"""Incremental builds: after any edit, the output is byte for byte the one a
+clean build makes, and pages that an edit does not touch are not rendered again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import os
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+import advocacy.build as build_module
+import advocacy.cache as cache_module
+from advocacy import parallel
+from advocacy.build import build
+from advocacy.cache import CACHE_DIR, content_hash
+from advocacy.errors import Problem
+from advocacy.fingerprint import SITE_READS, TEMPLATE_READS, reads_outside_context
+from advocacy.preview_page import inject
+from advocacy.render import builtin_theme_dir
+from benchmarks.sitegen import generate
+
+TODAY = dt.date(2026, 1, 1)
+ROUNDS = int(os.environ.get("ADVOCACY_INCREMENTAL_ROUNDS", "30"))
+
+
+@pytest.fixture(autouse=True)
+def own_key(tmp_path, monkeypatch):
+    """A cache key of this test's own, the code as it was, and a search index that needs no Pagefind (but
+    still changes with every document, so a stale one would show as a difference)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    # others editing advocacy's code while this runs would make every build a fresh one
+    code = cache_module.code_fingerprint()
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: code)
+    monkeypatch.setattr(build_module, "build_index", lambda documents, *args: {
+        "pagefind/index.txt": content_hash(*(p for item in sorted(documents.items()) for p in item)).encode()})
+
+
+def _site(tmp_path: Path, stories: int, seed: int) -> Path:
+    """A generated site with a copy of the built-in theme as its own (so that an edit of
+    the working tree's theme while the test runs cannot come between two builds)."""
+    site = tmp_path / "site"
+    generate(site, stories, seed=seed)
+    shutil.copytree(builtin_theme_dir(), site / "themes" / "default")
+    return site
+
+
+def _build(root: Path, output: Path):
+    return build(root, output, build_date=TODAY, accept_removed=True)
+
+
+def _tree(folder: Path) -> dict[str, Path]:
+    return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
+
+
+def _differences(a: Path, b: Path) -> list[str]:
+    left, right = _tree(a), _tree(b)
+    return sorted(set(left) ^ set(right)) + sorted(
+        name for name in set(left) & set(right) if not filecmp.cmp(left[name], right[name], shallow=False))
+
+
+def _clean_build(site: Path, scratch: Path) -> Path:
+    """The same content built from nothing: no cache, a new output."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(site, scratch, ignore=shutil.ignore_patterns(CACHE_DIR, "output"))
+    _build(scratch, scratch / "output")
+    return scratch / "output"
+
+
+def _set_field(file: Path, key: str, value: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    lines = [line for line in head.splitlines() if not line.startswith(f"{key}:")]
+    file.write_text("\n".join([*lines, f"{key}: {value}"]) + "\n---\n" + body, encoding="utf-8")
+
+
+class Editor:
+    """Random edits of the kinds a marketer makes, on a generated site."""
+
+    def __init__(self, root: Path, rng: random.Random):
+        self.root = root
+        self.rng = rng
+        self.added = 0
+
+    def files(self, kind: str) -> list[Path]:
+        return sorted((self.root / "content" / kind).glob("*.md"))
+
+    def pick(self, kind: str) -> Path:
+        return self.rng.choice(self.files(kind))
+
+    def edit_story_body(self) -> None:
+        story = self.pick("stories")
+        story.write_text(story.read_text(encoding="utf-8") + f"\nEdited {self.rng.random()}.\n", encoding="utf-8")
+
+    def edit_story_title(self) -> None:
+        _set_field(self.pick("stories"), "title", f'"A new title {self.rng.randrange(1000)}"')
+
+    def unlisted_story(self) -> Path:
+        """A story that no collection names (renaming one a collection names is an error)."""
+        listed = " ".join(file.read_text(encoding="utf-8") for file in self.files("collections"))
+        return self.rng.choice([s for s in self.files("stories") if f"stories/{s.stem}" not in listed])
+
+    def rename_story(self) -> None:
+        story = self.unlisted_story()
+        story.rename(story.with_name(f"renamed-{self.rng.randrange(10**6)}.md"))
+
+    def delete_story(self) -> None:
+        if len(self.files("stories")) > 4:
+            self.unlisted_story().unlink()
+
+    def add_story(self) -> None:
+        model = self.pick("stories").read_text(encoding="utf-8")
+        self.added += 1
+        (self.root / "content" / "stories" / f"added-{self.added}.md").write_text(
+            model.replace("featured: true\n", ""), encoding="utf-8")
+
+    def rename_customer(self) -> None:
+        _set_field(self.pick("customers"), "name", f'"Renamed {self.rng.randrange(1000)}"')
+
+    def edit_testimonial(self) -> None:
+        item = self.pick("testimonials")
+        item.write_text(item.read_text(encoding="utf-8") + "Still true.\n", encoding="utf-8")
+
+    def withhold(self) -> None:
+        _set_field(self.pick(self.rng.choice(["stories", "testimonials", "videos"])), "consent_expires", "2020-01-01")
+
+    def draft(self) -> None:
+        _set_field(self.pick("stories"), "status", "draft")
+
+    def change_title(self) -> None:
+        config = self.root / "advocacy.yaml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(re.sub(r"^title: .*$", f"title: Stories {self.rng.randrange(1000)}", text, flags=re.MULTILINE),
+                          encoding="utf-8")
+
+    def edit_template(self) -> None:
+        name = self.rng.choice(["story.html", "base.html", "macros.html", "term.html"])
+        own = self.root / "themes" / "default" / "templates" / name
+        own.write_text(own.read_text(encoding="utf-8") + f"{{# edit {self.rng.random()} #}}\n<!-- {self.rng.randrange(1000)} -->\n",
+                       encoding="utf-8")
+
+    def add_static(self) -> None:
+        static = self.root / "static" / f"logo-{self.rng.randrange(1000)}.svg"
+        static.parent.mkdir(exist_ok=True)
+        static.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"></svg>', encoding="utf-8")
+        _set_field(self.pick("customers"), "logo", f"/{static.name}")
+
+    def nothing(self) -> None:
+        pass
+
+    EDITS = ("edit_story_body", "edit_story_title", "rename_story", "delete_story", "add_story", "rename_customer",
+             "edit_testimonial", "withhold", "draft", "change_title", "edit_template", "add_static", "nothing")
+
+
+def test_every_incremental_build_is_the_clean_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PAGES", 40)  # the pool too, on a small site
+    site = _site(tmp_path, 12, 3)
+    output = site / "output"
+    _build(site, output)
+    editor = Editor(site, random.Random(7))
+    for round_number in range(ROUNDS):
+        done = editor.rng.sample(Editor.EDITS, editor.rng.choice([1, 1, 2]))
+        for name in done:
+            getattr(editor, name)()
+        result = _build(site, output)
+        differences = _differences(output, _clean_build(site, tmp_path / "clean"))
+        assert differences == [], f"round {round_number} after {done}: {differences[:5]}"
+        assert result.rendered <= len(result.changed)  # only pages whose inputs changed were rendered
+
+
+def _story_pages(output: Path) -> dict[str, int]:
+    return {p.parent.name: p.stat().st_ino for p in (output / "stories").glob("*/index.html")}
+
+
+def test_a_story_edit_renders_only_the_pages_that_show_that_story(tmp_path):
+    site = _site(tmp_path, 30, 5)
+    output = site / "output"
+    first = _build(site, output)
+    before = _story_pages(output)
+    story = site / "content" / "stories" / "story-17.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    result = _build(site, output)
+    showing = {page.path for page in result.pages
+               if any(getattr(value, "path", None) == "content/stories/story-17.md"
+                      for value in [*page.context.values(), *page.context.get("related", [])])}
+    assert "stories/story-17/" in result.changed
+    assert result.rendered == len(result.changed) < first.rendered / 4
+    other_stories = {p for p in result.changed if p.startswith("stories/story-")} - showing
+    assert other_stories == set()  # no story page that does not show it
+    after = _story_pages(output)
+    untouched = [slug for slug in before if f"stories/{slug}/" not in result.changed]
+    assert untouched and all(before[slug] == after[slug] for slug in untouched)  # the same file: not rewritten
+    assert before["story-17"] != after["story-17"]
+
+
+def test_a_build_with_nothing_changed_renders_and_writes_nothing(tmp_path):
+    site = _site(tmp_path, 8, 2)
+    output = site / "output"
+    _build(site, output)
+    old = dt.datetime(2025, 1, 1).timestamp()
+    for file in site.rglob("*"):  # no input saved within the last second: the stat record can be trusted
+        if not {"output", CACHE_DIR} & set(file.relative_to(site).parts):
+            os.utime(file, (old, old))
+    _build(site, output)
+    folder = output.stat().st_ino
+    result = _build(site, output)
+    assert result.rendered == 0 and result.changed == []
+    assert output.stat().st_ino == folder  # not even swapped
+    assert result.summary.page_total == len(result.pages)  # the pages are there for who asks
+    (output / "stories" / "story-1" / "index.html").unlink()  # a damaged output is built again
+    result = _build(site, output)
+    assert (output / "stories" / "story-1" / "index.html").is_file()
+    assert result.rendered == 0  # from the kept pages
+
+
+def test_the_built_in_templates_read_of_the_site_only_what_fingerprints_cover():
+    templates = builtin_theme_dir() / "templates"
+    assert reads_outside_context([templates]) == []
+    for name in ("collections.html", "customers.html"):
+        text = (templates / name).read_text(encoding="utf-8")
+        assert name in TEMPLATE_READS and re.search(r"site\.(collection_items|items_of)", text)
+    assert {"collection_items", "items_of"} <= SITE_READS
+
+
+def test_a_site_template_that_reads_more_of_the_site_makes_every_page_depend_on_everything(tmp_path):
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "story.html").write_text("{{ site.stories | length }}", encoding="utf-8")
+    (own / "home.html").write_text("{% set s = site %}", encoding="utf-8")
+    (own / "term.html").write_text("{{ site.build_date }} {# the site #}", encoding="utf-8")
+    assert reads_outside_context([own]) == ["home.html", "story.html"]
+
+
+def test_the_preview_reloads_a_page_only_when_what_it_shows_changed():
+    def digest(page: bytes, draft: str | None = None, problems: list | None = None) -> str:
+        tag = BeautifulSoup(inject(page, draft, 1, problems or []), "html.parser").find("script")
+        return tag["data-page"]
+
+    page = b"<html><body><h1>T</h1></body></html>"
+    assert digest(page) == digest(page)
+    assert digest(page) != digest(page.replace(b"T", b"U"))
+    assert digest(page) != digest(page, "content/stories/a.md")
+    assert digest(page) != digest(page, problems=[Problem("content/stories/a.md", 3, "bad")])
+    assert b'data-version="1" data-page="' in inject(page, None, 1, [])  # the shape reload.js looks for
