@@ -22,7 +22,7 @@ from advocacy.pages import Page
 from advocacy.render import Renderer
 from advocacy.write import Linked
 
-MIN_PAGES = 400  # fewer pages than this render faster in one process (see docs/performance.md)
+MIN_PAGES = 200  # fewer pages than this render as fast in one process (see docs/performance.md)
 CHUNK = 64
 Progress = Callable[[int, int], None]
 

@@ -60,12 +60,13 @@ def write_output(output: Path, files: dict[str, bytes | Path | Linked]) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(output)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{output.name}-", dir=output.parent))
+    made: set[Path] = set()
     try:
         for rel, data in files.items():
-            target = (staging / rel).resolve()
-            if staging not in target.parents:
-                raise ValueError(f"refusing to write outside the output folder: {rel}")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = staging / _inside(rel)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             if isinstance(data, Linked):
                 _link_or_copy(data.path, target)
             elif isinstance(data, Path):
@@ -78,6 +79,15 @@ def write_output(output: Path, files: dict[str, bytes | Path | Linked]) -> None:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _inside(rel: str) -> str:
+    """`rel` if it names a file inside the output folder. Said from its text alone: the
+    staging folder is new, and holds only the folders and files made here, no links."""
+    norm = os.path.normpath(rel)
+    if os.path.isabs(norm) or norm in (".", "..") or norm.startswith("../"):
+        raise ValueError(f"refusing to write outside the output folder: {rel}")
+    return norm
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -3,7 +3,9 @@
     python benchmarks/build_times.py [--sizes 1000,4000,10000] [--seed 1] [--keep DIR]
 
 For each N, a site from benchmarks/sitegen.py is built in these scenarios,
-each in a fresh process (wall time, peak resident memory):
+each in a fresh process (wall time from the import of the pipeline, pages
+rendered, peak resident memory of the build and of its render workers, and
+the machine's load average, since a busy machine slows every figure):
 
     cold               no cache, no output
     warm, empty out    cache kept, output removed
@@ -35,17 +37,18 @@ sys.path.insert(0, str(HERE.parent))
 from benchmarks.sitegen import generate  # noqa: E402
 
 CACHE = ".advocacy-cache"
-# Runs one build in this process and prints its wall time and peak memory as JSON.
+# Runs one build in this process (timed from the import of the pipeline) and prints its
+# wall time, pages rendered and peak memory (this process; its render workers apart) as JSON.
 RUNNER = """
 import json, resource, sys, time
-from click.testing import CliRunner
-from advocacy.cli import main
+from pathlib import Path
 started = time.perf_counter()
-result = CliRunner().invoke(main, ["build", "--site", sys.argv[1], "--output", sys.argv[2]])
+from advocacy.build import build
+result = build(Path(sys.argv[1]), Path(sys.argv[2]))
 seconds = time.perf_counter() - started
-if result.exit_code != 0:
-    sys.exit(result.output)
-print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+peak = {who: resource.getrusage(getattr(resource, who)).ru_maxrss / 1024 for who in ("RUSAGE_SELF", "RUSAGE_CHILDREN")}
+print(json.dumps({"seconds": seconds, "rendered": result.rendered, "pages": result.summary.page_total,
+                  "peak_mb": peak["RUSAGE_SELF"], "workers_mb": peak["RUSAGE_CHILDREN"]}))
 """
 
 
@@ -121,7 +124,9 @@ def bench(n: int, seed: int, workdir: Path) -> list[tuple[str, dict[str, float],
             diff = clean_build_matches(site, output, workdir)
             verdict = "identical" if not diff else f"DIFFERS: {', '.join(diff[:5])}"
         rows.append((name, figures, verdict))
-        print(f"  {name:<18} {figures['seconds']:7.2f} s {figures['peak_mb']:7.0f} MB  {verdict}", flush=True)
+        print(f"  {name:<18} {figures['seconds']:7.2f} s {figures['rendered']:6d}/{figures['pages']} rendered "
+              f"{figures['peak_mb']:5.0f} MB (workers {figures['workers_mb']:4.0f} MB)  {verdict}  "
+              f"[load {os.getloadavg()[0]:.1f}]", flush=True)
 
     shutil.rmtree(site / CACHE, ignore_errors=True)
     measure("cold", compare=False)

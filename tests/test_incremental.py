@@ -23,6 +23,7 @@ from advocacy.errors import Problem
 from advocacy.fingerprint import SITE_READS, TEMPLATE_READS, reads_outside_context
 from advocacy.preview_page import inject
 from advocacy.render import builtin_theme_dir
+from advocacy.write import write_output
 from benchmarks.sitegen import generate
 
 TODAY = dt.date(2026, 1, 1)
@@ -247,3 +248,13 @@ def test_the_preview_reloads_a_page_only_when_what_it_shows_changed():
     assert digest(page) != digest(page, "content/stories/a.md")
     assert digest(page) != digest(page, problems=[Problem("content/stories/a.md", 3, "bad")])
     assert b'data-version="1" data-page="' in inject(page, None, 1, [])  # the shape reload.js looks for
+
+
+@pytest.mark.parametrize("name", ["../escaped.html", "/tmp/escaped.html", "a/../../escaped.html", ".."])
+def test_no_file_is_written_outside_the_output_folder_and_the_old_output_stays(tmp_path, name):
+    output = tmp_path / "out"
+    write_output(output, {"index.html": b"old"})
+    with pytest.raises(ValueError, match="outside the output folder"):
+        write_output(output, {"index.html": b"new", name: b"x"})
+    assert (output / "index.html").read_bytes() == b"old"
+    assert not (tmp_path / "escaped.html").exists() and not Path("/tmp/escaped.html").exists()
