@@ -65,15 +65,22 @@ def _stat(path: str) -> Stat:
     return info.st_size, info.st_mtime_ns, info.st_ino
 
 
-def _walk(folder: Path, prefix: str, found: dict[str, Stat]) -> bool:
+def _walk(folder: Path | str, prefix: str, found: dict[str, Stat]) -> bool:
     """Stat every file under `folder` into `found`; False if a link makes it unsure."""
-    for top, dirs, files in os.walk(folder):
-        for name in dirs + files:
-            if os.path.islink(os.path.join(top, name)):
-                return False  # a link may lead to files whose changes this walk would not see
-        rel = os.path.relpath(top, folder)
-        for name in files:
-            found[f"{prefix}/{name}" if rel == "." else f"{prefix}/{rel}/{name}"] = _stat(os.path.join(top, name))
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return True
+    for entry in entries:
+        if entry.is_symlink():
+            return False  # a link may lead to files whose changes this walk would not see
+        name = f"{prefix}/{entry.name}"
+        if entry.is_dir():
+            if not _walk(entry.path, name, found):
+                return False
+        else:
+            info = entry.stat()
+            found[name] = info.st_size, info.st_mtime_ns, info.st_ino
     return True
 
 
