@@ -126,7 +126,7 @@ def bench(n: int, seed: int, workdir: Path) -> list[tuple[str, dict[str, float],
             verdict = "identical" if not diff else f"DIFFERS: {', '.join(diff[:5])}"
         rows.append((name, figures, verdict))
         print(f"  {name:<18} {figures['seconds']:7.2f} s {figures['rendered']:6d}/{figures['pages']} rendered "
-              f"{figures['peak_mb']:5.0f} MB (children {figures["workers_mb"]:4.0f} MB)  {verdict}  "
+              f"{figures['peak_mb']:5.0f} MB (children {figures['workers_mb']:4.0f} MB)  {verdict}  "
               f"[load {os.getloadavg()[0]:.1f}]", flush=True)
 
     shutil.rmtree(site / CACHE, ignore_errors=True)
