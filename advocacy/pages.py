@@ -120,8 +120,8 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
         pages.append(Page(f"{taxonomy.key}/", "taxonomy.html", {"taxonomy": taxonomy}))
         for term in taxonomy.terms:
             pages.append(Page(path_for(term), "term.html", {"taxonomy": taxonomy, "term": term}))
-    if picker_facets:
-        pages.append(Page("picker.json", "picker.json", {"picker": picker}, in_sitemap=False))
+    # always published, even empty: a site's last story going must not drop a recorded URL
+    pages.append(Page("picker.json", "picker.json", {"picker": picker}, in_sitemap=False))
     pages += [
         Page("feed.xml", "feed.xml", {"entries": _feed_entries(site)}, in_sitemap=False),
         Page("404.html", "404.html", in_sitemap=False),
