@@ -26,7 +26,7 @@ from advocacy.content.schema import KINDS
 from advocacy.errors import Problems
 from tests.conftest import BASE_CONFIG, CUSTOMER, STORY, SiteFolder
 
-settings.register_profile("ci", max_examples=600, deadline=None, derandomize=True,
+settings.register_profile("ci", max_examples=2_400, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=12_000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
