@@ -27,14 +27,19 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from advocacy.content.fields import MAX_TERM
+from advocacy.content.fields import MAX_TERM, MAX_WORD
 from advocacy.url_record import RECORD_FILE
 from advocacy.video import PROVIDERS, VideoLink
 from tests.conftest import CUSTOMER, SiteFolder
 from tests.test_output import html_files, parse, url_values
 from tests.test_security import ALLOWED_SCHEMES, q, scheme
 
-LONG = "A" * 19_000  # just under the longest text a field takes
+# Just under the longest text a field takes, in words as long as are taken (with the '<' or '`' that `body`
+# puts before them; a longer word is refused: test_a_word_too_long_to_wrap_is_an_error_at_its_line).
+LONG = " ".join(["A" * (MAX_WORD - 1)] * 95)
+# A word Chromium takes seconds to wrap (the time grows with the square of its length): it hung the
+# testimonials wall, before DOMContentLoaded, even without JavaScript.
+UNWRAPPABLE = "A" * 19_000 + "<script>alert(51)</script>"
 
 # Each vector carries alert(N) or msgbox(N), N its number, so that a finding names its vector.
 VECTORS: list[str] = [
@@ -90,7 +95,7 @@ VECTORS: list[str] = [
     "<input onfocus=alert(48) autofocus>",
     "{{ 7*7 }}{% raw %}alert(49){% endraw %}",
     "\u202egnp.exe<img src=x onerror=alert(50)>",
-    LONG + "<script>alert(51)</script>",
+    LONG + " <script>alert(51)</script>",
 ]
 MARKER = re.compile(r"(?:alert|msgbox)\((\d+)\)")
 SHORT = "<svg onload=alert({n})>"  # metric values hold at most 40 characters
@@ -363,9 +368,7 @@ def test_a_value_too_long_is_an_error_at_its_line(site, line, message):
 
 # ---------------------------------------------------------------- in a real browser
 
-# The testimonials wall of this site (52 hostile quotes) never reaches DOMContentLoaded in Chromium, even
-# with JavaScript off: left out here until that is found, and reported.
-RISKY = ["", "stories/", "customers/", "events/", "industries/", "collections/k0/",
+RISKY = ["", "stories/", "testimonials/", "customers/", "events/", "industries/", "collections/k0/",
          "search/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"] + [
     f"{kind}/{prefix}{n}/" for n in (0, 4, 6, 29, 30, 39, 40, 44)
     for kind, prefix in (("stories", "s"), ("videos", "v"), ("customers", "c"), ("events", "e"))]
@@ -396,6 +399,49 @@ def test_the_riskiest_pages_open_no_dialog_and_log_no_error(hostile, browser, se
     context.close()
     assert dialogs == []
     assert errors == []
+
+
+TESTIMONIAL = "---\ncustomer: acme\nauthor: {author}\n---\n{body}\n"
+
+
+@pytest.mark.parametrize("where, line", [("author", 3), ("body", 5), ("link text", 5)])
+def test_a_word_too_long_to_wrap_is_an_error_at_its_line(site, where, line):
+    """A browser wraps a word wider than its line in a time that grows with the square of its length."""
+    author = q(UNWRAPPABLE) if where == "author" else "A"
+    body = {"author": "x", "body": UNWRAPPABLE, "link text": f"[{UNWRAPPABLE}](https://example.com/)"}[where]
+    site.write("content/testimonials/t.md", TESTIMONIAL.format(author=author, body=body))
+    result = site.run("build")
+    assert result.exit_code == 1, result.output
+    message = next(m for m in result.stderr.splitlines() if m.startswith(f"content/testimonials/t.md:{line}: "))
+    assert f"{'the body' if line == 5 else repr(where)} has a word of 190" in message, result.stderr
+    assert f"put spaces in it, at most {MAX_WORD} characters apart" in message
+
+
+def test_words_that_are_not_shown_as_text_may_be_long(site):
+    """A link's address, a reference's, a CJK sentence (a line breaks between its characters) and hyphenated runs."""
+    url = "https://example.com/" + "a" * 400
+    site.write("content/testimonials/t.md", TESTIMONIAL.format(
+        author="A", body=f"[x]({url}) ![y](</{'b' * 400}.png>) [z][r]\n\n{'漢' * 400} {'A-' * 400}\n\n[r]: {url}"))
+    result = site.run("build")
+    assert result.exit_code == 0, result.output
+
+
+def test_the_longest_words_a_testimonial_takes_load_in_seconds(site, browser, served):
+    """The hostile quote that hung the testimonials wall, at the longest word that is taken: kerned letters
+    ("AV", a pair kerned in DejaVu, Liberation and the usual fonts) in every shown field and in the body, several times over."""
+    words = " ".join(["AV" * (MAX_WORD // 2 - 1)] * 90)  # room for the <, [ or ` around them
+    for n in range(3):
+        site.write(f"content/testimonials/t{n}.md", f"---\ncustomer: acme\nauthor: {words}\nrole: {words}\n"
+                   f"source: {{name: {words}, url: \"https://reviews.example/{n}\"}}\n---\n{words}\n\n"
+                   f"<{words}> `{words}` [{words}](https://example.com/)\n")
+    assert site.run("build").exit_code == 0
+    base = served(site.output)
+    for javascript in (False, True):
+        context = browser.new_context(java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(base + "testimonials/", wait_until="load", timeout=15_000)
+        assert page.locator("article.testimonial").count() == 3
+        context.close()
 
 
 def test_the_policy_is_enforced_by_the_browser(site, browser, served):

@@ -20,6 +20,25 @@ SLUG_RULE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COMPANY_SIZES = ("1-50", "51-200", "201-1000", "1001-5000", "5000+")
 MAX_TEXT = 20_000
 MAX_TERM = 200  # a topic page's folder name must fit the file system's 255 bytes
+# The longest word a page may show. Chromium wraps a word wider than its line (overflow-wrap: anywhere)
+# in a time that grows with the square of its length when its letters are kerned ("AVAV…", or "AAAA…" in
+# system-ui): one word of 19,000 letters took 1.5 s of layout, and the testimonials wall, laid out again
+# as each chunk of HTML arrived, never reached DOMContentLoaded, even without JavaScript.
+MAX_WORD = 200
+# A run with no place to break a line: no space, hyphen or zero-width space, and no letter of a script
+# written without spaces (CJK, Thai, Lao, Myanmar, Khmer), where a line may break between words unmarked.
+_UNBROKEN = re.compile(r"[^\s\-\u200b\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff"
+                       r"\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]{%d,}" % (MAX_WORD + 1))
+
+
+def long_word(text: str) -> re.Match | None:
+    """The first word of text longer than MAX_WORD characters, if any."""
+    return _UNBROKEN.search(text)
+
+
+def long_word_message(word: re.Match) -> str:
+    return (f"a word of {len(word.group())} characters ('{word.group()[:20]}…'), which a browser takes seconds "
+            f"to wrap: put spaces in it, at most {MAX_WORD} characters apart")
 
 
 class FieldError(Exception):
@@ -70,6 +89,7 @@ class FieldType:
 
 class Text(FieldType):
     expects = "text"
+    shown = True  # a page shows it as text, so no word may be too long to wrap (MAX_WORD)
 
     def __init__(self, example: str = "…", *, one_line: bool = True, max_length: int = MAX_TEXT):
         self.example = example
@@ -88,6 +108,8 @@ class Text(FieldType):
             value = " ".join(value.split())
         if len(value) > self.max_length:
             raise FieldError(line, f"'{name}' is {len(value)} characters long; keep it under {self.max_length}")
+        if self.shown and (word := long_word(value)) is not None:
+            raise FieldError(line, f"'{name}' has {long_word_message(word)}")
         return value
 
 
@@ -107,6 +129,7 @@ class Term(Text):
 
 class Slug(Text):
     expects = "a slug (lower-case letters, digits and dashes)"
+    shown = False
 
     def parse(self, value: Any, line: int, name: str) -> str:
         value = super().parse(value, line, name)
@@ -222,6 +245,7 @@ class SitePath(Text):
     """A path inside the site, such as `/logos/acme.svg` (a file of static/)."""
 
     expects = "a path of a file in static/, e.g. /logos/acme.svg"
+    shown = False
 
     def __init__(self, example: str = "/images/example.png"):
         super().__init__(example)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from advocacy.cache import BuildCache, content_hash
-from advocacy.content.fields import SLUG_RULE, parse_fields
+from advocacy.content.fields import SLUG_RULE, long_word, long_word_message, parse_fields
 from advocacy.content.frontmatter import FrontMatterError, LineList, LineMap, split
 from advocacy.content.records import Invalid, Record
 from advocacy.content.schema import KINDS, Kind
@@ -104,6 +105,10 @@ def load_file(raw: bytes, rel: str, kind: Kind, problems: Problems) -> Record | 
         errors += kind.check(values, lambda key: document.data.key_lines.get(key, 1))
     for error in errors:
         problems.error(rel, error.line, error.message)
+    word = long_word(_shown(document.body))
+    if word is not None:
+        problems.error(rel, document.body_line + document.body.count("\n", 0, word.start()),
+                       f"the body has {long_word_message(word)}")
 
     stem = Path(rel).stem
     slug = values.pop("slug", None)
@@ -114,10 +119,19 @@ def load_file(raw: bytes, rel: str, kind: Kind, problems: Problems) -> Record | 
             problems.error(rel, 1, f"the file name '{Path(rel).name}' cannot be used in a URL: "
                            f"rename it to '{_suggest_slug(stem)}.md' (lower-case letters, "
                            "digits and dashes), or set 'slug:'")
-    if errors or slug is None:
+    if errors or slug is None or word is not None:
         return Invalid(kind.folder, rel, values, _lines(document.data))
     return kind.record(kind=kind.folder, slug=slug, path=rel, body=document.body,
                        body_line=document.body_line, lines=_lines(document.data), **values)
+
+
+# Where a body holds addresses, not text: a link's or image's destination, a reference definition's URL.
+_DESTINATION = re.compile(r"(?<=\]\()[ \t]*(?:<[^<>\n]*>|[^\s)]+)|(?m:^ {0,3}\[[^\]\n]+\]:[ \t]*)(?:<[^<>\n]*>|\S+)")
+
+
+def _shown(body: str) -> str:
+    """The body with its link destinations blanked (same length, same lines): what a page shows as text."""
+    return _DESTINATION.sub(lambda m: " " * len(m.group()), body)
 
 
 def _lines(data: LineMap) -> dict[str, int]:
