@@ -428,7 +428,7 @@ def test_words_that_are_not_shown_as_text_may_be_long(site):
 
 def test_the_longest_words_a_testimonial_takes_load_in_seconds(site, browser, served):
     """The hostile quote that hung the testimonials wall, at the longest word that is taken: kerned letters
-    ("AV", a pair kerned in DejaVu, Liberation and the usual fonts) in every shown field and in the body, several times over."""
+    ("AV", a pair kerned in DejaVu, Liberation and the usual fonts) in every shown field and the body, 3 times."""
     words = " ".join(["AV" * (MAX_WORD // 2 - 1)] * 90)  # room for the <, [ or ` around them
     for n in range(3):
         site.write(f"content/testimonials/t{n}.md", f"---\ncustomer: acme\nauthor: {words}\nrole: {words}\n"

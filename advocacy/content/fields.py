@@ -28,7 +28,7 @@ MAX_WORD = 200
 # A run with no place to break a line: no space, hyphen or zero-width space, and no letter of a script
 # written without spaces (CJK, Thai, Lao, Myanmar, Khmer), where a line may break between words unmarked.
 _UNBROKEN = re.compile(r"[^\s\-\u200b\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff"
-                       r"\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]{%d,}" % (MAX_WORD + 1))
+                       rf"\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]{{{MAX_WORD + 1},}}")
 
 
 def long_word(text: str) -> re.Match | None:

@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from advocacy.cache import BuildCache, content_hash
-from advocacy.content.fields import SLUG_RULE, long_word, long_word_message, parse_fields
+from advocacy.content.fields import (
+    SLUG_RULE,
+    long_word,
+    long_word_message,
+    parse_fields,
+)
 from advocacy.content.frontmatter import FrontMatterError, LineList, LineMap, split
 from advocacy.content.records import Invalid, Record
 from advocacy.content.schema import KINDS, Kind
