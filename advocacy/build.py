@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-import markdown
+import markdown_it
 
 from advocacy.cache import BuildCache
 from advocacy.config import CONFIG_FILE, load_config
@@ -196,7 +196,7 @@ def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: Buil
                    for index, folder in enumerate(theme.dirs) for file in folder.rglob("*") if file.is_file()]
     static_state = repr(sorted((rel, file.stat().st_size, file.stat().st_mtime_ns) for rel, file in static.items()))
     own_templates = [d / "templates" for d in theme.dirs if d.resolve() != builtin_theme_dir().resolve()]
-    return Fingerprints(site, keys, [cache.code, jinja2.__version__, markdown.__version__, file_digest(theme_files),
+    return Fingerprints(site, keys, [cache.code, jinja2.__version__, markdown_it.__version__, file_digest(theme_files),
                                      static_state], whole_site=bool(reads_outside_context(own_templates)))
 
 

@@ -21,6 +21,43 @@ and the slug of an item is its file name without `.md` (lower-case letters,
 digits and dashes), unless `slug:` sets another.
 """
 
+MARKDOWN = """\
+## Markdown in bodies
+
+Bodies are [CommonMark](https://commonmark.org/) with tables (`| a | b |`,
+`:--` / `:-:` / `--:` to align a column), fenced code and smart
+punctuation: straight quotes become curly ones, `--` an en dash, `---` an
+em dash and `...` an ellipsis. Headings get ids from their text, so
+`## The results` can be linked as `#the-results`; a name used twice gets
+`_1`. Links to `/...` stay inside the site, links to other sites open
+without telling them where the reader came from, an image from another
+site becomes a link to it, and a link to anything but a web page or an
+email address (`javascript:`, `data:`...) keeps its text and loses its
+target. Raw HTML is shown as text unless `markdown.unsafe_html` is on.
+
+Since advocacy follows CommonMark (its renderer is markdown-it-py, about 6x
+faster than Python-Markdown was), some text reads differently than it used
+to:
+
+- a list right after a line of text, without a blank line between, is a
+  list (it used to stay part of the paragraph);
+- a sub-list needs only to line up with the text of its item (two spaces
+  after `- `, three after `1. `), not four spaces;
+- `1)` starts a numbered list like `1.`, and changing the bullet (`-` to
+  `*`) starts a new list;
+- a blank line between any two items spaces out every item of the list;
+- a paragraph indented under a numbered item belongs to that item, and
+  the numbering carries on after it;
+- a backslash at the end of a line breaks the line (like two spaces);
+- `#Hashtag` with no space after the `#` is text, not a heading;
+- in a table, write `\\|` for a `|` inside `code`;
+- a quote mark before digits such as `'24` stays straight (`'90s` still
+  becomes `’90s`): type `’` where you want the curly one;
+- with `markdown.unsafe_html`, an HTML block ends at the first blank line:
+  what follows is Markdown again, even before the closing tag (it used to
+  stay as typed up to the closing tag).
+"""
+
 
 def _rows(fields: dict[str, Field], prefix: str = "") -> list[str]:
     rows = []
@@ -40,7 +77,7 @@ def _table(fields: dict[str, Field]) -> str:
 
 def content_reference() -> str:
     """The whole reference, as Markdown."""
-    parts = [INTRO, "## advocacy.yaml\n", _table(CONFIG_FIELDS) + "\n"]
+    parts = [INTRO, MARKDOWN, "## advocacy.yaml\n", _table(CONFIG_FIELDS) + "\n"]
     for kind in KINDS.values():
         parts += [f"## {kind.folder.capitalize()} (`content/{kind.folder}/*.md`)\n",
                   f"The body is {kind.body}.\n", _table(kind.fields) + "\n"]

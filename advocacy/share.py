@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-import markdown
+from markdown_it import MarkdownIt
 
 from advocacy.content.records import (
     Collection,
@@ -251,9 +251,12 @@ def _first_sentence(body: str) -> str | None:
     return re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0][:300] or None
 
 
+_MARKDOWN = MarkdownIt("commonmark")
+
+
 def _plain(source: str) -> str:
     """Markdown as one line of plain text (the snippet is pasted, not rendered)."""
-    rendered = markdown.markdown(source)
+    rendered = _MARKDOWN.render(source)
     return html.unescape(" ".join(re.sub(r"<[^>]*>", " ", rendered).split()))
 
 
