@@ -34,6 +34,10 @@ without telling them where the reader came from, an image from another
 site becomes a link to it, and a link to anything but a web page or an
 email address (`javascript:`, `data:`...) keeps its text and loses its
 target. Raw HTML is shown as text unless `markdown.unsafe_html` is on.
+No shown word may be longer than 200 characters, in a body or in any text
+field: browsers take seconds to wrap such a word, so the build stops at its
+line (link addresses, and Chinese, Japanese, Korean or Thai text, are not
+counted as words).
 
 Since advocacy follows CommonMark (its renderer is markdown-it-py, about 6x
 faster than Python-Markdown was), some text reads differently than it used
