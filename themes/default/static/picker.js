@@ -47,5 +47,5 @@
     });
   });
   // site.css hides the topic links offered without JavaScript once the selects show
-  box.hidden = choices.hidden = false;
+  choices.hidden = false;
 })();
