@@ -26,6 +26,7 @@ from advocacy.last_build import (
     summarize,
 )
 from advocacy.lock import output_lock
+from advocacy.minify import published_assets
 from advocacy.page_store import PageStore
 from advocacy.pages import Page, plan_pages
 from advocacy.parallel import render_pages
@@ -152,7 +153,7 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
         return Rendered()
     result = Rendered(_plan(root, site, problems))
     problems.items.extend(check_published(root, [page.path for page in result.pages], site, accept=accept_removed))
-    result.files.update(theme.static_files())
+    result.files.update(published_assets(theme.static_files()))
     static = _static_files(root, problems)
     result.files.update(static)
     renderer = Renderer(site, theme, cache)

@@ -94,3 +94,18 @@ def test_every_sample_story_prints_as_one_a4_page(browser, sample):
         assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1, story
         tab.close()
     context.close()
+
+
+def test_every_sample_story_page_weighs_under_50_kb_before_any_click(browser, sample):
+    """HTML, CSS and JavaScript of each story as a prospect's browser fetches them (the theme's
+    CSS and JavaScript minified by the build), images aside."""
+    output, base = sample
+    context = browser.new_context()
+    for story in sorted(p.name for p in (output / "stories").iterdir() if (p / "index.html").is_file()):
+        tab = _open(context, f"{base}stories/{story}/")
+        tab.wait_for_timeout(300)
+        weight = {url: size for url, size in tab.bytes.items()
+                  if not url.split("?")[0].endswith((".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"))}
+        assert 20_000 < sum(weight.values()) < 50 * 1024, (story, weight)
+        tab.close()
+    context.close()

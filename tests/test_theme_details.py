@@ -82,3 +82,14 @@ def test_theme_colours_meet_aa_contrast(scheme):
     low = {f"{fg} on {bg}": round(_contrast(tokens[fg], tokens[bg]), 2) for fg, bg in TEXT_PAIRS
            if _contrast(tokens[fg], tokens[bg]) < 4.5}
     assert low == {}
+
+
+def test_theme_css_and_js_are_published_minified_and_static_files_as_they_are(site):
+    site.write("themes/default/static/extra.css", "/* a note for the theme's author */\n.note {\n  color : red ;\n}\n")
+    site.write("static/raw.css", "/* kept */\n.raw { color: blue; }\n")
+    assert site.run("build").exit_code == 0
+    assert (site.output / "assets/extra.css").read_text() == ".note{color:red}"
+    assert (site.output / "raw.css").read_text() == "/* kept */\n.raw { color: blue; }\n"
+    source = (REPO / "themes/default/static/site.js").read_bytes()
+    published = (site.output / "assets/site.js").read_bytes()
+    assert len(published) < 0.8 * len(source) and b"// " not in published
