@@ -102,6 +102,10 @@ def test_a_site_with_nothing_to_rank_has_no_picker(site):
 # ---------------------------------------------------------------- in the browser
 
 def _shown(tab) -> list[dict]:
+    """The results shown, once the rankings fetched on the first pick have arrived."""
+    from playwright.sync_api import expect  # here, so that the module loads where playwright is missing
+
+    expect(tab.locator("[data-picker-status]")).not_to_have_text("Finding the closest…")
     return tab.eval_on_selector_all("[data-picker-results] > li", """items => items.map(li => ({
         path: li.querySelector('a').getAttribute('href'), title: li.querySelector('a').textContent,
         why: li.querySelector('.card-meta').textContent}))""")
