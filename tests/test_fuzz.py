@@ -3,7 +3,7 @@ a result (exit 0) or content errors at file:line (exit 1), never a traceback,
 and a failed build leaves the previous output byte for byte as it was.
 
 Hypothesis runs the "ci" profile by default (a few thousand examples in all,
-about a minute); HYPOTHESIS_PROFILE=thorough runs twenty times as many.
+about a minute); HYPOTHESIS_PROFILE=thorough runs five times as many.
 """
 
 from __future__ import annotations
