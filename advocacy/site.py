@@ -7,7 +7,6 @@ for, and items whose consent has expired are withheld from every list.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from advocacy.content.records import (
 )
 from advocacy.errors import Problems, did_you_mean
 from advocacy.paths import inside
+from advocacy.related import RelatedIndex
 from advocacy.slugs import slugify
 
 
@@ -86,13 +86,19 @@ class Site:
     drafts: list[Record] = field(default_factory=list)  # drafts left out of this build
     _collection_items: dict[str, list[Tagged]] = field(default_factory=dict)
     _term_by_name: dict[tuple[str, str], Term] = field(default_factory=dict)
-    _stories_by_feature: dict[tuple[str, str], list[int]] | None = None
+    _related: RelatedIndex | None = None
+    _items_by_customer: dict[str, dict[str, list[Tagged]]] = field(default_factory=dict)
 
     def customer_of(self, item: Tagged) -> Customer:
         return self.customers[item.customer]
 
     def items_of(self, customer: Customer, kind: str) -> list[Tagged]:
-        return [item for item in self.published(kind) if item.customer == customer.slug]
+        if kind not in self._items_by_customer:  # an index, so that customer pages are not N x customers
+            by_customer: dict[str, list[Tagged]] = {}
+            for item in self.published(kind):
+                by_customer.setdefault(item.customer, []).append(item)
+            self._items_by_customer[kind] = by_customer
+        return list(self._items_by_customer[kind].get(customer.slug, ()))
 
     def upcoming_events(self) -> list[Event]:
         return [e for e in self.events if e.is_upcoming(self.build_date)]
@@ -123,31 +129,10 @@ class Site:
         return [t for n in names if (t := self.term(taxonomy, n))]
 
     def related(self, story: Story, limit: int = 3) -> list[Story]:
-        """Other stories that share the most with `story` (same industry 3 points, each
-        shared product 2, each shared value or use case 1); newest break ties."""
-        if self._stories_by_feature is None:  # an index, so that a big site is not N x N
-            self._stories_by_feature = {}
-            for position, other in enumerate(self.stories):
-                for feature in _features(other):
-                    self._stories_by_feature.setdefault(feature, []).append(position)
-        scores: dict[int, int] = {}
-        for feature in _features(story):
-            for position in self._stories_by_feature.get(feature, ()):
-                scores[position] = scores.get(position, 0) + _FEATURE_POINTS[feature[0]]
-        ranked = heapq.nsmallest(limit + 1, scores, key=lambda position: (-scores[position], position))
-        if len(ranked) <= limit:  # stories sharing nothing come last, newest first, to fill the row
-            ranked += [p for p in range(min(len(self.stories), 2 * limit + 1)) if p not in scores]
-        return [self.stories[p] for p in ranked if self.stories[p] is not story][:limit]
-
-
-_FEATURE_POINTS = {"industry": 3, "products": 2, "values": 1, "use_cases": 1}
-
-
-def _features(story: Story) -> set[tuple[str, str]]:
-    features = {("industry", story.industry)} if story.industry else set()
-    for name in ("products", "values", "use_cases"):
-        features.update((name, value) for value in getattr(story, name))
-    return features
+        """Other stories that share the most with `story`: see related.py."""
+        if self._related is None:
+            self._related = RelatedIndex(self.stories)
+        return self._related.related(story, limit)
 
 
 def build_site(root: Path, config: SiteConfig, content: Content, problems: Problems,

@@ -7,7 +7,7 @@ from benchmarks.sitegen import generate  # the benchmark's site generator, here 
 
 
 def _score(story, other) -> int:
-    return (3 * (other.industry == story.industry) + 2 * len(set(other.products) & set(story.products))
+    return (3 * (bool(story.industry) and other.industry == story.industry) + 2 * len(set(other.products) & set(story.products))
             + len(set(other.values) & set(story.values)) + len(set(other.use_cases) & set(story.use_cases)))
 
 
@@ -29,3 +29,25 @@ def test_a_lone_story_has_no_related_stories_and_two_see_each_other(site):
     loaded, _ = load_site(site.root, build_date=dt.date(2026, 1, 1))
     first, second = loaded.stories
     assert loaded.related(first) == [second] and loaded.related(second) == [first]
+
+
+def test_bit_plane_ranking_matches_pairwise_scoring_on_sparse_and_dense_features():
+    import random
+    from types import SimpleNamespace
+
+    from advocacy.related import RelatedIndex
+
+    rng = random.Random(3)
+    for vocabulary in (2, 5, 40):  # dense: ties everywhere; sparse: many stories share nothing
+        def pick(prefix, most):
+            return tuple(sorted({f"{prefix}{rng.randrange(vocabulary)}" for _ in range(rng.randrange(most + 1))}))
+
+        stories = [SimpleNamespace(industry=rng.choice([None, *pick("i", 1)]) if rng.random() < 0.9 else None,
+                                   products=pick("p", 3), values=pick("v", 4), use_cases=pick("u", 2))
+                   for _ in range(150)]
+        index = RelatedIndex(stories)
+        for story in stories:
+            for limit in (1, 3, 6):
+                assert index.related(story, limit) == _brute_force(stories, story, limit)
+        stranger = SimpleNamespace(industry="i0", products=("p1",), values=(), use_cases=())  # not among them
+        assert index.related(stranger, 3) == sorted(stories, key=lambda other: -_score(stranger, other))[:3]

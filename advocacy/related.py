@@ -1,0 +1,87 @@
+"""Related stories: the others that share the most with a story.
+
+A story scores 3 points for the same industry, 2 for each shared product and
+1 for each shared value or use case; the newest (first listed) win ties.
+
+Scoring every pair of stories is N x N, and on a generated site with a few
+industries and products nearly every pair shares something: 4,000 stories
+took 14 s. Here each feature keeps the set of its stories as the bits of one
+integer, and a story's scores are summed in bit planes (plane i holds bit i
+of every story's score), so that one Python operation handles every story at
+once. The best stories are then read from the highest score down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from advocacy.content.records import Story
+
+FEATURE_POINTS = {"industry": 3, "products": 2, "values": 1, "use_cases": 1}
+
+
+def features(story: Story) -> set[tuple[str, str]]:
+    found = {("industry", story.industry)} if story.industry else set()
+    for name in ("products", "values", "use_cases"):
+        found.update((name, value) for value in getattr(story, name))
+    return found
+
+
+class RelatedIndex:
+    """The related stories of any story, among `stories` (newest first)."""
+
+    def __init__(self, stories: Sequence[Story]):
+        self.stories = stories
+        self._position = {id(story): position for position, story in enumerate(stories)}
+        members: dict[tuple[str, str], bytearray] = {}
+        for position, story in enumerate(stories):
+            for feature in features(story):
+                bits = members.setdefault(feature, bytearray(len(stories) // 8 + 1))
+                bits[position >> 3] |= 1 << (position & 7)
+        self._masks = {feature: int.from_bytes(bits, "little") for feature, bits in members.items()}
+
+    def related(self, story: Story, limit: int = 3) -> list[Story]:
+        """Up to `limit` other stories, best first; stories sharing nothing fill the row, newest first."""
+        planes: list[int] = []
+        sharing = 0  # the stories with a score above 0
+        highest = 0
+        for feature in features(story):
+            mask = self._masks.get(feature, 0)
+            points = FEATURE_POINTS[feature[0]]
+            _add(planes, mask, points)
+            sharing |= mask
+            highest += points
+        own = self._position.get(id(story))
+        if own is not None:
+            sharing &= ~(1 << own)
+        chosen: list[int] = []
+        for score in range(highest, 0, -1):
+            if len(chosen) == limit or not sharing:
+                break
+            if score.bit_length() > len(planes):
+                continue  # no story's score is this high
+            equal = sharing
+            for bit, plane in enumerate(planes):
+                equal &= plane if score >> bit & 1 else ~plane
+            sharing &= ~equal
+            while equal and len(chosen) < limit:
+                lowest = equal & -equal
+                chosen.append(lowest.bit_length() - 1)
+                equal ^= lowest
+        if len(chosen) < limit:  # every story that shares something is chosen: the rest score 0
+            taken = set(chosen) | {own}
+            chosen += [p for p in range(min(len(self.stories), 2 * limit + 1)) if p not in taken][:limit - len(chosen)]
+        return [self.stories[position] for position in chosen]
+
+
+def _add(planes: list[int], mask: int, points: int) -> None:
+    """Add `points` to the score of every story in `mask`, with carries between planes."""
+    for bit in range(points.bit_length()):
+        if not points >> bit & 1:
+            continue
+        carry, plane = mask, bit
+        while carry:
+            if plane >= len(planes):
+                planes.extend([0] * (plane + 1 - len(planes)))
+            planes[plane], carry = planes[plane] ^ carry, planes[plane] & carry
+            plane += 1
