@@ -171,7 +171,7 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
             result.fingerprints[page.output] = fingerprint
             kept = store.get(fingerprint)
             if kept is not None:
-                result.files[page.output] = Linked(kept)
+                result.files[page.output] = kept
                 continue
         todo.append(page)
     done = render_pages(renderer, todo, [result.fingerprints.get(page.output) for page in todo], store,

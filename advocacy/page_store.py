@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from advocacy.cache import BuildCache
+from advocacy.write import Linked
 
 NAMESPACE = "pages"
 PAGES_DIR = "pages"
@@ -32,7 +33,7 @@ class PageStore:
         self.folder = cache.folder / PAGES_DIR
         self.enabled = cache.enabled
 
-    def get(self, fingerprint: str) -> Path | None:
+    def get(self, fingerprint: str) -> Linked | None:
         """The file of an earlier render of this fingerprint, if it is still as it was made."""
         if not self.enabled:
             return None
@@ -41,11 +42,12 @@ class PageStore:
             return None
         file = self.folder / fingerprint
         try:
-            return file if _identity(file.stat()) == expected else None
+            stat = file.stat()
         except OSError:
             return None
+        return Linked(file, (stat.st_dev, stat.st_ino)) if _identity(stat) == expected else None
 
-    def put(self, fingerprint: str, data: bytes) -> Path | None:
+    def put(self, fingerprint: str, data: bytes) -> Linked | None:
         """Keep a page's bytes; None (and nothing kept) where the cache folder cannot be written."""
         if not self.enabled:
             return None
@@ -55,11 +57,12 @@ class PageStore:
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary.write_bytes(data)
             os.replace(temporary, file)  # never half a page under a fingerprint's name
-            self.remember(fingerprint, file.stat())
+            stat = file.stat()
+            self.remember(fingerprint, stat)
         except OSError:
             temporary.unlink(missing_ok=True)
             return None
-        return file
+        return Linked(file, (stat.st_dev, stat.st_ino))
 
     def remember(self, fingerprint: str, stat: os.stat_result) -> None:
         """Vouch for a page file made by this build (here, or in a worker process)."""

@@ -79,7 +79,7 @@ def _render_one(renderer: Renderer, page: Page, fingerprint: str | None, store: 
     if data is None or fingerprint is None or store is None:
         return data
     kept = store.put(fingerprint, data)
-    return Linked(kept) if kept is not None else data
+    return kept if kept is not None else data
 
 
 def _render_chunk(chunk: range) -> tuple[range, list[bytes | Linked | None], list[Problem], list]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from advocacy.write import STAGING_PREFIX
+from advocacy.write import SPARE_PREFIX
 from benchmarks.sitegen import generate
 
 KILLS = 20
@@ -51,8 +51,8 @@ def _set_title(root: Path, title: str) -> None:
 
 
 def _leftovers(root: Path, output: Path) -> list[str]:
-    """What a dead build may leave: staging folders beside the output, temporary files."""
-    return sorted([p.name for p in output.parent.glob(f"{STAGING_PREFIX}*")]
+    """What a dead build may leave: a half-swapped folder beside the output, temporary files."""
+    return sorted([p.name for p in output.parent.glob(f"{SPARE_PREFIX}*-old")]
                   + [p.relative_to(root).as_posix() for p in root.rglob("*.tmp")])
 
 

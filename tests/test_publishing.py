@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from advocacy.write import STAGING_PREFIX
+from advocacy.write import SPARE_PREFIX, spare_folder
 from tests.conftest import SiteFolder
 from tests.test_output import ATOM, SITEMAP, html_files, parse, write_rich_site
 
 EPOCH_2025_06_15 = "1749945600"  # 2025-06-15T00:00:00Z
-STAGING = ".advocacy-staging-"
 
 
 def epoch(day: dt.date) -> str:
@@ -271,7 +271,10 @@ def _site_tree(root: Path) -> dict[str, bytes | None]:
 
 
 def _staging_leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(STAGING))
+    """What a build may leave beside its output besides the output's previous copy: nothing."""
+    return sorted(p.name for p in folder.iterdir()
+                  if p.name.startswith(".advocacy-") and not p.name.startswith(SPARE_PREFIX)
+                  and p.name != ".advocacy-cache" or p.name.endswith("-old"))
 
 
 @pytest.mark.parametrize("breakage", [
@@ -307,7 +310,7 @@ def test_a_build_that_fails_while_writing_leaves_the_previous_output(tmp_path, m
     write_bytes = Path.write_bytes
 
     def disk_full(path, data):  # the disk fills up while the new site is being written
-        if STAGING_PREFIX in str(path):
+        if SPARE_PREFIX in str(path):
             raise OSError(28, "No space left on device", str(path))
         return write_bytes(path, data)
 
@@ -331,15 +334,49 @@ def test_no_staging_folder_is_left_after_success(tmp_path):
     assert _staging_leftovers(tmp_path) == []
 
 
-def test_a_staged_leftover_of_a_killed_build_is_cleaned(site):
+def test_the_previous_copy_is_checked_file_by_file_before_it_becomes_the_output(site, tmp_path):
+    """The folder kept beside the output (the site before the last build), which the
+    next build updates and swaps in, may have been altered: nothing of that is published."""
+    second = "---\ntitle: {}\nsummary: S\ncustomer: acme\ndate: 2025-04-01\n---\nx\n"
+    site.write("content/stories/second.md", second.format("Second"))
     build(site)
-    for name in (f"{STAGING}output-k1ll3d", f"{STAGING}output-k1ll3d-old"):
-        site.write(f"{name}/stories/index.html", "<p>half written</p>")
-    other = site.write(f"{STAGING}public-keep/index.html", "<p>another output's</p>")
+    expected = site.snapshot()
+    site.write("content/stories/second.md", second.format("Second story"))
     build(site)
-    assert _staging_leftovers(site.root) == [f"{STAGING}public-keep"]
-    assert other.read_text() == "<p>another output's</p>"
-    assert site.page("stories/").h1.get_text(strip=True)
+    spare = spare_folder(site.output)
+    assert (spare / "stories/second/index.html").read_bytes() == expected["stories/second/index.html"]
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("mine")
+    page = spare / "stories/acme-onboarding/index.html"
+    page.unlink()
+    page.write_text("<p>edited by hand</p>")  # another file in the page's place
+    (spare / "stories/planted.html").write_text("<script>alert(1)</script>")
+    shutil.rmtree(spare / "customers")
+    (spare / "customers").symlink_to(outside)  # a link where a folder goes
+    (spare / "feed.xml").unlink()
+    (spare / "feed.xml").mkdir()  # a folder where a file goes
+    (spare / "feed.xml/inner.txt").write_text("x")
+    stylesheet = next(rel for rel in expected if rel.startswith("assets/") and rel.endswith(".css"))
+    (spare / stylesheet).unlink()
+    (spare / stylesheet).write_bytes(b"body{display:none}".ljust(len(expected[stylesheet]), b" "))  # same size
+    site.write("content/stories/second.md", second.format("Second"))
+    build(site)
+    assert site.snapshot() == expected
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"] and (outside / "keep.txt").read_text() == "mine"
+
+
+def test_a_previous_copy_that_is_a_link_is_not_followed(site, tmp_path):
+    build(site)
+    expected = site.snapshot()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    spare = spare_folder(site.output)
+    shutil.rmtree(spare, ignore_errors=True)
+    spare.symlink_to(outside)
+    build(site)
+    assert site.snapshot() == expected
+    assert list(outside.iterdir()) == []
 
 
 def test_files_of_an_earlier_build_disappear(site):
