@@ -14,10 +14,11 @@ import jinja2
 import markdown_it
 
 from advocacy.cache import BuildCache
+from advocacy.cards import NAMESPACE as CARD_NAMESPACE, CardCache
 from advocacy.config import CONFIG_FILE, load_config
 from advocacy.content.load import load_content
 from advocacy.errors import ContentError, Problems, UsageError
-from advocacy.fingerprint import Fingerprints, file_digest, reads_outside_context
+from advocacy.fingerprint import Fingerprints, RecordResults, file_digest, reads_outside_context
 from advocacy.last_build import (
     BuildSummary,
     LastBuild,
@@ -151,14 +152,16 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
         problems.error(relative(link, root), 1, OUTSIDE_ROOT)
     if problems.errors:
         return Rendered()
-    result = Rendered(_plan(root, site, problems))
+    result = Rendered(_plan(root, site, problems, cache))
     problems.items.extend(check_published(root, [page.path for page in result.pages], site, accept=accept_removed))
     result.files.update(published_assets(theme.static_files()))
     static = _static_files(root, problems)
     result.files.update(static)
-    renderer = Renderer(site, theme, cache)
     store = PageStore(cache) if cache is not None and keys is not None else None
     fingerprints = _fingerprints(site, theme, static, cache, keys) if store is not None else None
+    cards = CardCache(RecordResults(cache, fingerprints, CARD_NAMESPACE)
+                      if fingerprints is not None and not fingerprints.whole_site else None)
+    renderer = Renderer(site, theme, cache, cards)
     todo: list[Page] = []
     for page in result.pages:
         if page.output in result.files:
@@ -180,13 +183,14 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     result.rendered = len(todo)
     _check_share_image(root, site, problems)
     if search and not problems.errors:
-        result.files.update(_search_index(site, renderer, problems))
+        kept = RecordResults(cache, fingerprints, "search-documents") if fingerprints is not None else None
+        result.files.update(_search_index(site, renderer, problems, kept))
     return result
 
 
-def _plan(root: Path, site: Site, problems: Problems) -> list[Page]:
+def _plan(root: Path, site: Site, problems: Problems, cache: BuildCache | None = None) -> list[Page]:
     """Every page, with those of withheld items that were published before."""
-    pages = plan_pages(site, problems)
+    pages = plan_pages(site, problems, cache)
     return pages + gone_pages(root, site, [page.path for page in pages])
 
 
@@ -201,9 +205,10 @@ def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: Buil
                                      static_state], whole_site=bool(reads_outside_context(own_templates)))
 
 
-def _search_index(site: Site, renderer: Renderer, problems: Problems) -> dict[str, bytes]:
+def _search_index(site: Site, renderer: Renderer, problems: Problems,
+                  kept: RecordResults | None) -> dict[str, bytes]:
     """The Pagefind bundle; without it (a warning) the search page says search is unavailable."""
-    documents = search_documents(site, renderer.url, renderer.body)
+    documents = search_documents(site, renderer.url, renderer.body, kept)
     try:
         return build_index(documents, renderer.cache)
     except SearchUnavailable as exc:

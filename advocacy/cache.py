@@ -70,31 +70,41 @@ def _secret() -> bytes | None:
         return None  # a read-only home: build without a cache
 
 
+UNUSED_BUILDS_KEPT = 20  # builds an entry of a lasting namespace may go unused before it is dropped
+
+
 class BuildCache:
     """namespace -> key -> value, loaded at the start of a build and saved at its end.
-    Entries not used by a build are dropped when it saves, so the file does not grow."""
+    Entries not used by a build are dropped when it saves, so the file does not grow;
+    those of a lasting namespace (`keep_unused`) only after UNUSED_BUILDS_KEPT builds,
+    for results a build that renders a few pages does not ask for (the cards of
+    the lists it did not render)."""
 
     def __init__(self, root: Path, *, enabled: bool = True, file: str = CACHE_FILE):
         self.path = root / CACHE_DIR / file
         self._secret = _secret() if enabled else None
         self._fingerprint = code_fingerprint()
-        self._old: dict[str, dict[str, Any]] = self._load() if self._secret else {}
+        self._old: dict[str, dict[str, Any]] = {}
+        self._unused: dict[str, dict[str, int]] = {}  # lasting namespace -> key -> builds it went unused
+        if self._secret:
+            self._old, self._unused = self._load()
         self._new: dict[str, dict[str, Any]] = {}
+        self._lasting: set[str] = set()
         self._journal: list[tuple[str, str, Any]] = []
 
-    def _load(self) -> dict[str, dict[str, Any]]:
+    def _load(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, int]]]:
         try:
             blob = self.path.read_bytes()
         except OSError:
-            return {}
+            return {}, {}
         mac, payload = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
         if not hmac.compare_digest(mac, hmac.new(self._secret, payload, hashlib.sha256).digest()):
-            return {}  # made elsewhere, or damaged: never unpickled
+            return {}, {}  # made elsewhere, or damaged: never unpickled
         try:
-            fingerprint, entries = pickle.loads(payload)
+            fingerprint, entries, unused = pickle.loads(payload)
         except Exception:  # noqa: BLE001 - a signed but unreadable cache is simply rebuilt
-            return {}
-        return entries if fingerprint == self._fingerprint else {}
+            return {}, {}
+        return (entries, unused) if fingerprint == self._fingerprint else ({}, {})
 
     @property
     def enabled(self) -> bool:
@@ -119,6 +129,10 @@ class BuildCache:
                 self._new.setdefault(namespace, {})[key] = value
         return value
 
+    def keep_unused(self, namespace: str) -> None:
+        """Make `namespace` lasting: its entries outlive builds that do not use them, for a while."""
+        self._lasting.add(namespace)
+
     def kept(self, namespace: str) -> set[str]:
         """The keys of `namespace` that this build used or made: what its save keeps."""
         return set(self._new.get(namespace, {}))
@@ -136,7 +150,14 @@ class BuildCache:
         """Write what this build used, atomically; a cache that cannot be written is skipped."""
         if self._secret is None:
             return
-        payload = pickle.dumps((self._fingerprint, self._new), protocol=pickle.HIGHEST_PROTOCOL)
+        entries = dict(self._new)
+        unused: dict[str, dict[str, int]] = {}
+        for namespace in self._lasting:
+            used, old, ages = self._new.get(namespace, {}), self._old.get(namespace, {}), self._unused.get(namespace, {})
+            unused[namespace] = {key: ages.get(key, 0) + 1 for key in old
+                                 if key not in used and ages.get(key, 0) < UNUSED_BUILDS_KEPT}
+            entries[namespace] = {**used, **{key: old[key] for key in unused[namespace]}}
+        payload = pickle.dumps((self._fingerprint, entries, unused), protocol=pickle.HIGHEST_PROTOCOL)
         blob = hmac.new(self._secret, payload, hashlib.sha256).digest() + payload
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:

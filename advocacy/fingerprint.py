@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from advocacy.cache import content_hash
+from advocacy.cache import BuildCache, content_hash
 from advocacy.content.records import Collection, Event, Record, Tagged
 from advocacy.pages import Page
 from advocacy.site import Site, Term
@@ -97,6 +97,7 @@ class Fingerprints:
     def __init__(self, site: Site, record_keys: dict[str, str], global_parts: Iterable[str],
                  *, whole_site: bool = False):
         self.site = site
+        self.whole_site = whole_site
         self._keys = record_keys
         # id of an object -> (the object, its hash): holding the object keeps its id from being reused
         self._memo: dict[int, tuple[Any, str]] = {}
@@ -118,6 +119,13 @@ class Fingerprints:
         except Unfingerprintable:
             return None
         return content_hash(self.global_fingerprint, page.path, page.template, repr(page.in_sitemap), context, extra)
+
+    def of_record(self, record: Record) -> str | None:
+        """A record's fingerprint (see `record`), or None for one without a file hash."""
+        try:
+            return self._walk(record)
+        except Unfingerprintable:
+            return None
 
     def record(self, record: Record) -> str:
         """A record by its file's bytes, and the files of what its cards and pages show with it."""
@@ -159,4 +167,28 @@ class Fingerprints:
         else:
             raise Unfingerprintable(f"cannot fingerprint a {type(value).__name__}")
         self._memo[key] = (value, result)
+        return result
+
+
+class RecordResults:
+    """What is made from one record alone (a card, a search document), kept between
+    builds in `namespace` of the cache, under the record's fingerprint and the
+    build's global one: made again when either changes."""
+
+    def __init__(self, cache: BuildCache, fingerprints: Fingerprints, namespace: str):
+        self._cache = cache
+        self._fingerprints = fingerprints
+        self._namespace = namespace
+        cache.keep_unused(namespace)  # a build that renders a few pages asks for a few of them
+
+    def get(self, record: Record, options: str, make: Callable[[], str]) -> str:
+        """The kept result for `record` made with `options`, or `make()`'s, then kept."""
+        fingerprint = self._fingerprints.of_record(record)
+        if fingerprint is None:
+            return make()
+        key = content_hash(self._fingerprints.global_fingerprint, options, fingerprint)
+        result = self._cache.get(self._namespace, key)
+        if result is None:
+            result = make()
+            self._cache.put(self._namespace, key, result)
         return result

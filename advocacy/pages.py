@@ -15,6 +15,7 @@ from advocacy import (
 )
 # the module: embed.py imports this one for Page and path_for
 from advocacy import embed
+from advocacy.cache import BuildCache, content_hash
 from advocacy.content.records import Customer, Record, Tagged
 from advocacy.content.schema import KINDS
 from advocacy.errors import Problems
@@ -72,11 +73,12 @@ def _with_query(url: str, params: dict[str, str]) -> str:
     return urlunsplit(parts._replace(query=query))
 
 
-def plan_pages(site: Site, problems: Problems) -> list[Page]:
-    """Every page of the site, in a stable order; URL clashes become problems."""
+def plan_pages(site: Site, problems: Problems, cache: BuildCache | None = None) -> list[Page]:
+    """Every page of the site, in a stable order; URL clashes become problems. With a
+    cache, the picker's ranking is kept for as long as what it ranks stays the same."""
     # "companies like mine": the ranking of `advocacy match` for every pick, in a file of its
     # own that the picker fetches when used, so that the pages stay light however big the site
-    picker = ranking.picker_data(site)
+    picker = _picker(site, cache)
     picker_facets = picker["facets"] if picker["top"] else None
     pages = [
         Page("", "home.html", {**_home(site), "picker": picker_facets}),
@@ -131,6 +133,17 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
     pages.append(Page("sitemap.xml", "sitemap.xml", {"pages": [p for p in pages if p.in_sitemap]}, in_sitemap=False))
     pages += _redirects(site, {page.output: page for page in pages}, problems)
     return pages
+
+
+def _picker(site: Site, cache: BuildCache | None) -> dict[str, Any]:
+    if cache is None:
+        return ranking.picker_data(site)
+    key = content_hash(ranking.picker_inputs(site))
+    picker = cache.get("picker", key)
+    if picker is None:
+        picker = ranking.picker_data(site)
+        cache.put("picker", key, picker)
+    return picker
 
 
 def _home(site: Site) -> dict[str, Any]:

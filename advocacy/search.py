@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from advocacy.cache import BuildCache, content_hash
 from advocacy.content.records import Customer, Record, Tagged
 from advocacy.facets import FACET_PARAMS
+from advocacy.fingerprint import RecordResults
 from advocacy.search_bundle import stable_bundle
 from advocacy.search_shards import lay_out, split
 from advocacy.search_store import ShardStore
@@ -54,20 +55,23 @@ def pagefind_binary() -> Path:
         raise SearchUnavailable(f"the Pagefind binary is missing: {exc}") from None
 
 
-def search_documents(site: Site, url: Callable[[Record], str], body: Callable[[Record], Markup]) -> dict[str, str]:
+def search_documents(site: Site, url: Callable[[Record], str], body: Callable[[Record], Markup],
+                     kept: RecordResults | None = None) -> dict[str, str]:
     """Indexer input: file name -> HTML document, one per item a prospect may find. The
-    name is <customer>/<kind>/<slug>.html, so that a customer and its items share a shard."""
+    name is <customer>/<kind>/<slug>.html, so that a customer and its items share a shard.
+    With `kept`, a record's document is made once for as long as the record stays the same."""
     documents = {}
     for kind in ("stories", "videos", "testimonials", "customers"):
         for record in site.published(kind):
             if isinstance(record, Tagged) and record.is_draft:
                 continue  # shown in a --drafts preview, never findable
             customer = record if isinstance(record, Customer) else site.customer_of(record)
-            documents[f"{customer.slug}/{kind}/{record.slug}.html"] = _document(site, record, url(record), body(record))
+            make = functools.partial(_document, site, record, url, body)
+            documents[f"{customer.slug}/{kind}/{record.slug}.html"] = kept.get(record, "search", make) if kept else make()
     return documents
 
 
-def _document(site: Site, record: Record, url: str, body: Markup) -> str:
+def _document(site: Site, record: Record, url: Callable[[Record], str], body: Callable[[Record], Markup]) -> str:
     kind = {"stories": "Story", "videos": "Video", "testimonials": "Testimonial", "customers": "Customer"}[record.kind]
     customer = record if isinstance(record, Customer) else site.customer_of(record)
     title = getattr(record, "title", None) or (
@@ -77,13 +81,13 @@ def _document(site: Site, record: Record, url: str, body: Markup) -> str:
     texts = [getattr(record, "summary", None), quote.text if quote else None,
              *(f"{m.value} {m.label}" for m in getattr(record, "metrics", ()))]
     lead = "".join(f"<p>{escape(text)}</p>" for text in texts if text)
-    meta = {"title": title, "url": url, "kind": kind, "customer": customer.name}
+    meta = {"title": title, "url": url(record), "kind": kind, "customer": customer.name}
     filters: list[tuple[str, str]] = [("kind", kind)]
     for key, param in FACET_PARAMS:
         filters += [(param, term.name) for term in site.terms_of(record, key)]
     tags = "".join(_tag("meta", k, v) for k, v in meta.items()) + "".join(_tag("filter", k, v) for k, v in filters)
     return (f'<!doctype html><html lang="{escape(site.config.language)}"><head><title>{escape(title)}</title></head>'
-            f'<body data-pagefind-body>{tags}<h1>{escape(title)}</h1>{lead}{body}</body></html>')
+            f'<body data-pagefind-body>{tags}<h1>{escape(title)}</h1>{lead}{body(record)}</body></html>')
 
 
 @functools.lru_cache(maxsize=8192)

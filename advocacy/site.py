@@ -315,12 +315,17 @@ def _build_taxonomies(site: Site) -> None:
     customers = list(site.customers.values())
     for spec in TAXONOMY_SPECS:
         names: dict[str, None] = dict.fromkeys(site.config.values) if spec.key == "values" else {}
-        for record in [*items, *customers]:
-            names.update(dict.fromkeys(_names(record, spec.field)))
+        by_name: dict[str, list[Record]] = {}  # one pass, not a scan of every record per name
+        by_name_customers: dict[str, list[Record]] = {}
+        for records, index in ((items, by_name), (customers, by_name_customers)):
+            for record in records:
+                for name in dict.fromkeys(_names(record, spec.field)):
+                    names[name] = None
+                    index.setdefault(name, []).append(record)
         terms = []
         for name in _ordered(spec, names, site.config):
-            members = tuple(i for i in items if name in _names(i, spec.field))
-            members_customers = tuple(c for c in customers if name in _names(c, spec.field))
+            members = tuple(by_name.get(name, ()))
+            members_customers = tuple(by_name_customers.get(name, ()))
             if not members and not members_customers and spec.key != "values":
                 continue
             value = site.config.values.get(name) if spec.key == "values" else None

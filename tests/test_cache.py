@@ -96,6 +96,28 @@ def test_entries_no_longer_used_are_dropped(site):
     assert len(cache._old["content"]) == 2  # the customer and the story's new version, not its old one
 
 
+def test_a_lasting_namespace_keeps_unused_entries_for_a_while_and_the_others_do_not(site):
+    from advocacy.cache import UNUSED_BUILDS_KEPT
+
+    def one_build(put: bool) -> BuildCache:
+        cache = BuildCache(site.root)
+        cache.keep_unused("cards")
+        if put:
+            cache.put("cards", "a card", "<article>")
+            cache.put("content", "a record", "record")
+        cache.save()
+        return cache
+
+    one_build(put=True)
+    for _ in range(UNUSED_BUILDS_KEPT):  # builds that render no page showing the card
+        cache = one_build(put=False)
+    reread = BuildCache(site.root)
+    assert reread.get("cards", "a card") == "<article>" and reread.get("content", "a record") is None
+    one_build(put=False)
+    assert BuildCache(site.root).get("cards", "a card") is None  # unused for longer: dropped
+    assert cache.kept("cards") == set()  # what a build used is what prune-like callers see
+
+
 def test_a_build_reuses_rendered_markdown_and_gives_the_same_output(site, monkeypatch):
     from advocacy.markup import MarkdownRenderer
 

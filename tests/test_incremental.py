@@ -151,11 +151,19 @@ class Editor:
         static.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"></svg>', encoding="utf-8")
         _set_field(self.pick("customers"), "logo", f"/{static.name}")
 
+    def toggle_reference(self) -> None:  # the picker ranks reference customers' items higher
+        customer = self.pick("customers")
+        _set_field(customer, "reference", "false" if "reference: true" in customer.read_text(encoding="utf-8") else "true")
+
+    def change_industry(self) -> None:  # topics, cards, related stories and the picker
+        _set_field(self.pick("stories"), "industry", self.rng.choice(["Logistics", "Retail", "A New Industry"]))
+
     def nothing(self) -> None:
         pass
 
     EDITS = ("edit_story_body", "edit_story_title", "rename_story", "delete_story", "add_story", "rename_customer",
-             "edit_testimonial", "withhold", "draft", "change_title", "edit_template", "add_static", "nothing")
+             "edit_testimonial", "withhold", "draft", "change_title", "edit_template", "add_static",
+             "toggle_reference", "change_industry", "nothing")
 
 
 def test_every_incremental_build_is_the_clean_build(tmp_path, monkeypatch):

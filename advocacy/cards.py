@@ -1,0 +1,66 @@
+"""Cards rendered once: a story's, a video's or a testimonial's card is the
+same on every list, topic page, customer page and related-stories row that
+shows it, so each is rendered once per build and, with a cache, kept for the
+next build for as long as what it shows stays the same.
+
+On a big site most of a list page's time goes to its cards (a topic page of
+a 4,000-story site shows hundreds): a build that re-renders a list after one
+edit takes every other card from the cache.
+
+A card macro reads only its arguments and the template globals (links, the
+customer's name and logo, the item's body), never the page around it. Its
+kept HTML is keyed by the macro, its other arguments, the item's record
+fingerprint (its file and its customer's) and the build's global fingerprint
+(code, config, theme, static files, build date, topics), as pages are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from advocacy.content.records import Record
+from advocacy.fingerprint import RecordResults
+
+CARD_MACROS = ("story_card", "video_card", "testimonial_card")
+NAMESPACE = "cards"
+
+
+class CardCache:
+    """Memoized card macros of one build; with `kept`, they last between builds."""
+
+    def __init__(self, kept: RecordResults | None = None):
+        self._kept = kept
+        self._memo: dict[tuple, tuple[Record, Markup]] = {}  # holding the item keeps its id from being reused
+
+    def install(self, env: jinja2.Environment) -> None:
+        """Wrap the card macros of macros.html, as every template that imports them will see them."""
+        try:
+            module = env.get_template("macros.html").module
+        except jinja2.TemplateError:
+            return  # the page that imports it reports the error, at its line
+        for name in CARD_MACROS:
+            macro = getattr(module, name, None)
+            if isinstance(macro, jinja2.runtime.Macro):
+                setattr(module, name, self._wrap(macro))
+
+    def _wrap(self, macro: jinja2.runtime.Macro) -> Callable[..., Markup]:
+        def card(item: Any, *args: Any, **kwargs: Any) -> Markup:
+            if not isinstance(item, Record) or "caller" in kwargs:  # a {% call %} block: its own output
+                return macro(item, *args, **kwargs)
+            options = repr((macro.name, [str(a) for a in args], sorted((k, str(v)) for k, v in kwargs.items())))
+            memo_key = (id(item), options)
+            known = self._memo.get(memo_key)
+            if known is not None:
+                return known[1]
+            if self._kept is None:
+                html = macro(item, *args, **kwargs)
+            else:
+                html = Markup(self._kept.get(item, options, lambda: str(macro(item, *args, **kwargs))))
+            self._memo[memo_key] = (item, html)
+            return html
+
+        return card
