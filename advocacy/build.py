@@ -177,14 +177,22 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
                 result.files[page.output] = kept
                 continue
         todo.append(page)
+    index: dict[str, bytes] = {}
+    search_problems = Problems()
+
+    def make_index() -> None:  # while the pages render, where they render in other processes
+        if not problems.errors:
+            kept = RecordResults(cache, fingerprints, "search-documents") if fingerprints is not None else None
+            index.update(_search_index(site, renderer, search_problems, kept))
+
     done = render_pages(renderer, todo, [result.fingerprints.get(page.output) for page in todo], store,
-                        problems, progress)
+                        problems, progress, alongside=make_index if search else None)
     result.files.update((page.output, data) for page, data in zip(todo, done) if data is not None)
     result.rendered = len(todo)
     _check_share_image(root, site, problems)
     if search and not problems.errors:
-        kept = RecordResults(cache, fingerprints, "search-documents") if fingerprints is not None else None
-        result.files.update(_search_index(site, renderer, problems, kept))
+        result.files.update(index)
+        problems.items.extend(search_problems.items)
     return result
 
 

@@ -1,21 +1,16 @@
-"""Render pages on every core: chunks of pages go to forked worker processes,
-which write them to the page store and send back the cache entries they made
-(rendered Markdown, kept pages), so that the next build finds them.
-
-Forking copies the site, the renderer and the pages for free. It is used on
-Linux (where fork is the default and safe), for enough pages to pay for the
-workers, and only when this process runs no other thread (a preview server's
-thread could hold a lock at the fork).
+"""Render pages on every core: chunks of pages go to forked worker processes
+(see forked.py for when), which write them to the page store and send back
+the cache entries they made (rendered Markdown, cards, kept pages), so that
+the next build finds them.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
-import sys
 import threading
 from collections.abc import Callable
 
+from advocacy import forked
 from advocacy.errors import Problem, Problems
 from advocacy.page_store import PageStore
 from advocacy.pages import Page
@@ -30,24 +25,21 @@ Progress = Callable[[int, int], None]
 _job: tuple[Renderer, list[Page], list[str | None], PageStore | None] | None = None
 
 
-def workers_for(count: int) -> int:
-    """How many processes to render `count` pages with: 1 where a pool would not pay."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if count < MIN_PAGES or cpus < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
-        return 1
-    return min(cpus, 8)
-
-
 def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str | None], store: PageStore | None,
-                 problems: Problems, progress: Progress | None = None) -> list[bytes | Linked | None]:
-    """Each page's bytes, or a link to them in the store; None for a page that failed (with a problem)."""
-    workers = workers_for(len(pages))
+                 problems: Problems, progress: Progress | None = None,
+                 alongside: Callable[[], None] | None = None) -> list[bytes | Linked | None]:
+    """Each page's bytes, or a link to them in the store; None for a page that failed (with a problem).
+    `alongside` (other work of the build: the search index) runs while the workers render, in a
+    thread started once they are forked; where pages render in this process, after them."""
+    workers = forked.workers_for(len(pages), MIN_PAGES)
     if workers == 1:
         done = []
         for index, page in enumerate(pages):
             done.append(_render_one(renderer, page, fingerprints[index], store, problems))
             if progress is not None:
                 progress(index + 1, len(pages))
+        if alongside is not None:
+            alongside()
         return done
     global _job
     _job = (renderer, pages, fingerprints, store)
@@ -57,7 +49,7 @@ def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str |
     chunks = [range(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
     finished = 0
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers) as pool, _Thread(alongside):
             for chunk, outcome, found, journal in pool.imap_unordered(_render_chunk, chunks):
                 for index, data in zip(chunk, outcome):
                     results[index] = data
@@ -90,3 +82,30 @@ def _render_chunk(chunk: range) -> tuple[range, list[bytes | Linked | None], lis
     outcome = [_render_one(renderer, pages[i], fingerprints[i], store, problems) for i in chunk]
     journal = renderer.cache.drain() if renderer.cache is not None else []
     return chunk, outcome, problems.items, journal
+
+
+class _Thread:
+    """Runs `work` in a thread for the body of a with block, which ends when the work does;
+    an exception of the work is raised there."""
+
+    def __init__(self, work: Callable[[], None] | None):
+        self._work = work
+        self._failure: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def _run(self) -> None:
+        try:
+            self._work()
+        except BaseException as exc:  # noqa: BLE001 - raised again in the thread that waits for it
+            self._failure = exc
+
+    def __enter__(self) -> None:
+        if self._work is not None:
+            self._thread = threading.Thread(target=self._run, name="advocacy-alongside", daemon=True)
+            self._thread.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        if self._failure is not None and exc_info[0] is None:
+            raise self._failure

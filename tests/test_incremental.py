@@ -266,3 +266,31 @@ def test_no_file_is_written_outside_the_output_folder_and_the_old_output_stays(t
         write_output(output, {"index.html": b"new", name: b"x"})
     assert (output / "index.html").read_bytes() == b"old"
     assert not (tmp_path / "escaped.html").exists() and not Path("/tmp/escaped.html").exists()
+
+
+def test_fork_map_gives_a_plain_maps_results_in_order_from_several_processes():
+    from advocacy.forked import fork_map, workers_for
+
+    items = list(range(300))
+    assert fork_map(lambda i: i * i, items, minimum=1) == [i * i for i in items]
+    if workers_for(len(items), 1) > 1:
+        assert len(set(fork_map(lambda i: os.getpid(), items, minimum=1))) > 1
+    assert set(fork_map(lambda i: os.getpid(), items, minimum=10**6)) == {os.getpid()}  # too few: here
+
+
+def test_a_first_load_parsed_on_every_core_is_the_one_made_in_one_process(tmp_path, monkeypatch):
+    import advocacy.content.load as load_module
+    from advocacy.errors import Problems
+
+    site = _site(tmp_path, 30, 4)
+    broken = site / "content" / "stories" / "story-3.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+
+    def load(minimum: int):
+        monkeypatch.setattr(load_module, "MIN_FILES", minimum)
+        problems = Problems()
+        content = load_module.load_content(site, problems, cache_module.BuildCache(site))
+        return repr(content), sorted(str(p) for p in problems.items)
+
+    forked, alone = load(1), load(10**6)
+    assert forked == alone and any("story-3.md" in problem for problem in forked[1])

@@ -33,6 +33,8 @@ _UNBROKEN = re.compile(r"[^\s\-\u200b\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e
 
 def long_word(text: str) -> re.Match | None:
     """The first word of text longer than MAX_WORD characters, if any."""
+    if max(map(len, text.split()), default=0) <= MAX_WORD:  # the usual case, several times faster to tell
+        return None
     return _UNBROKEN.search(text)
 
 

@@ -17,7 +17,8 @@ from advocacy.content.fields import (
 from advocacy.content.frontmatter import FrontMatterError, LineList, LineMap, split
 from advocacy.content.records import Invalid, Record
 from advocacy.content.schema import KINDS, Kind
-from advocacy.errors import Problems, did_you_mean
+from advocacy.errors import Problem, Problems, did_you_mean
+from advocacy.forked import fork_map
 from advocacy.paths import OUTSIDE_ROOT, inside, relative
 from advocacy.slugs import slugify
 
@@ -44,11 +45,11 @@ def load_content(root: Path, problems: Problems, cache: BuildCache | None = None
         if entry.is_dir() and entry.name not in KINDS and not entry.name.startswith("."):
             problems.warning(relative(entry, root), 1, f"folder ignored: content/ holds only "
                              f"{', '.join(KINDS)}{did_you_mean(entry.name, KINDS)}")
+    found: list[tuple[Kind, str, bytes, str]] = []  # every file to parse or take from the cache, in order
     for kind in KINDS.values():
         folder = content_dir / kind.folder
         if not folder.is_dir():
             continue
-        seen: dict[str, str] = {}
         folder_inside = inside(folder, root)
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.name.startswith(".") or entry.is_dir():
@@ -70,31 +71,44 @@ def load_content(root: Path, problems: Problems, cache: BuildCache | None = None
                 content.invalid.append(Invalid(kind.folder, rel, {}, {}))
                 continue
             key = content.keys[rel] = content_hash(kind.folder, rel, raw)
-            record = _load_cached(raw, key, rel, kind, problems, cache) if cache else load_file(raw, rel, kind, problems)
-            if isinstance(record, Invalid):
-                content.invalid.append(record)
-                continue
-            if record.slug in seen:
-                problems.error(rel, record.line("slug"),
-                               f"two {kind.folder} have the slug '{record.slug}' ({seen[record.slug]} "
-                               f"and this file); rename one file or set a different 'slug:'")
-                continue
-            seen[record.slug] = rel
-            content.by_kind[kind.folder].append(record)
+            found.append((kind, rel, raw, key))
+    seen: dict[tuple[str, str], str] = {}
+    for (kind, rel, _, _), (record, items) in zip(found, _parse(found, cache)):
+        problems.items.extend(items)
+        if isinstance(record, Invalid):
+            content.invalid.append(record)
+            continue
+        other = seen.get((kind.folder, record.slug))
+        if other is not None:
+            problems.error(rel, record.line("slug"),
+                           f"two {kind.folder} have the slug '{record.slug}' ({other} "
+                           f"and this file); rename one file or set a different 'slug:'")
+            continue
+        seen[(kind.folder, record.slug)] = rel
+        content.by_kind[kind.folder].append(record)
     return content
 
 
-def _load_cached(raw: bytes, key: str, rel: str, kind: Kind, problems: Problems,
-                 cache: BuildCache) -> Record | Invalid:
-    """load_file, or its result (and problems) from a build that saw the same bytes (`key`)."""
-    cached = cache.get("content", key)
-    if cached is None:
+Parsed = tuple["Record | Invalid", list[Problem]]
+MIN_FILES = 400  # fewer files than this parse as fast in one process
+
+
+def _parse(found: list[tuple[Kind, str, bytes, str]], cache: BuildCache | None) -> list[Parsed]:
+    """Each file's record and problems: from a build that saw the same bytes, or parsed,
+    on every core when there are many (a first build of a big site)."""
+    results: list[Parsed | None] = [cache.get("content", key) if cache else None for *_, key in found]
+    missing = [index for index, result in enumerate(results) if result is None]
+
+    def parse(index: int) -> Parsed:
+        kind, rel, raw, _ = found[index]
         own = Problems()
-        cached = (load_file(raw, rel, kind, own), own.items)
-        cache.put("content", key, cached)
-    record, items = cached
-    problems.items.extend(items)
-    return record
+        return load_file(raw, rel, kind, own), own.items
+
+    for index, result in zip(missing, fork_map(parse, missing, minimum=MIN_FILES)):
+        results[index] = result
+        if cache:
+            cache.put("content", found[index][3], result)
+    return results  # type: ignore[return-value] - every None was filled
 
 
 def load_file(raw: bytes, rel: str, kind: Kind, problems: Problems) -> Record | Invalid:
@@ -110,7 +124,8 @@ def load_file(raw: bytes, rel: str, kind: Kind, problems: Problems) -> Record | 
         errors += kind.check(values, lambda key: document.data.key_lines.get(key, 1))
     for error in errors:
         problems.error(rel, error.line, error.message)
-    word = long_word(_shown(document.body))
+    # a word the page shows is part of a word of the body: most bodies need no closer look
+    word = long_word(_shown(document.body)) if long_word(document.body) else None
     if word is not None:
         problems.error(rel, document.body_line + document.body.count("\n", 0, word.start()),
                        f"the body has {long_word_message(word)}")
