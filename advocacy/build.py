@@ -13,7 +13,8 @@ from pathlib import Path
 import jinja2
 import markdown_it
 
-from advocacy.cache import BuildCache
+from advocacy.cache import BuildCache, content_hash
+from advocacy.content.records import Record
 from advocacy.cards import NAMESPACE as CARD_NAMESPACE, CardCache
 from advocacy.config import CONFIG_FILE, load_config
 from advocacy.content.load import load_content
@@ -177,22 +178,13 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
                 result.files[page.output] = kept
                 continue
         todo.append(page)
-    index: dict[str, bytes] = {}
-    search_problems = Problems()
-
-    def make_index() -> None:  # while the pages render, where they render in other processes
-        if not problems.errors:
-            kept = RecordResults(cache, fingerprints, "search-documents") if fingerprints is not None else None
-            index.update(_search_index(site, renderer, search_problems, kept))
-
     done = render_pages(renderer, todo, [result.fingerprints.get(page.output) for page in todo], store,
-                        problems, progress, alongside=make_index if search else None)
+                        problems, progress)
     result.files.update((page.output, data) for page, data in zip(todo, done) if data is not None)
     result.rendered = len(todo)
     _check_share_image(root, site, problems)
     if search and not problems.errors:
-        result.files.update(index)
-        problems.items.extend(search_problems.items)
+        result.files.update(_search_index(site, renderer, problems, fingerprints))
     return result
 
 
@@ -214,9 +206,19 @@ def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: Buil
 
 
 def _search_index(site: Site, renderer: Renderer, problems: Problems,
-                  kept: RecordResults | None) -> dict[str, bytes]:
-    """The Pagefind bundle; without it (a warning) the search page says search is unavailable."""
-    documents = search_documents(site, renderer.url, renderer.body, kept)
+                  fingerprints: Fingerprints | None) -> dict[str, bytes]:
+    """The Pagefind bundle; without it (a warning) the search page says search is unavailable.
+    A search document is made from its record, the config and the Markdown settings alone
+    (not the theme): with page fingerprints, a shard whose records did not change is kept."""
+    record_key = None
+    if fingerprints is not None:
+        made_with = content_hash(repr(site.config), renderer.markdown_settings, repr(site.include_drafts))
+
+        def record_key(record: Record) -> str | None:
+            fingerprint = fingerprints.of_record(record)
+            return content_hash(made_with, fingerprint) if fingerprint is not None else None
+
+    documents = search_documents(site, renderer.url, renderer.body, record_key)
     try:
         return build_index(documents, renderer.cache)
     except SearchUnavailable as exc:

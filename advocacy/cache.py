@@ -97,7 +97,7 @@ class BuildCache:
             blob = self.path.read_bytes()
         except OSError:
             return {}, {}
-        mac, payload = blob[:_MAC_SIZE], blob[_MAC_SIZE:]
+        mac, payload = blob[:_MAC_SIZE], memoryview(blob)[_MAC_SIZE:]  # a view: no second copy of a big file
         if not hmac.compare_digest(mac, hmac.new(self._secret, payload, hashlib.sha256).digest()):
             return {}, {}  # made elsewhere, or damaged: never unpickled
         try:
@@ -158,11 +158,13 @@ class BuildCache:
                                  if key not in used and ages.get(key, 0) < UNUSED_BUILDS_KEPT}
             entries[namespace] = {**used, **{key: old[key] for key in unused[namespace]}}
         payload = pickle.dumps((self._fingerprint, entries, unused), protocol=pickle.HIGHEST_PROTOCOL)
-        blob = hmac.new(self._secret, payload, hashlib.sha256).digest() + payload
+        mac = hmac.new(self._secret, payload, hashlib.sha256).digest()
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(exist_ok=True)
-            temporary.write_bytes(blob)
+            with temporary.open("wb") as file:  # the MAC, then the payload: not one more copy of it
+                file.write(mac)
+                file.write(payload)
             os.replace(temporary, self.path)
         except OSError:
             temporary.unlink(missing_ok=True)

@@ -7,7 +7,6 @@ the next build finds them.
 from __future__ import annotations
 
 import multiprocessing
-import threading
 from collections.abc import Callable
 
 from advocacy import forked
@@ -26,11 +25,8 @@ _job: tuple[Renderer, list[Page], list[str | None], PageStore | None] | None = N
 
 
 def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str | None], store: PageStore | None,
-                 problems: Problems, progress: Progress | None = None,
-                 alongside: Callable[[], None] | None = None) -> list[bytes | Linked | None]:
-    """Each page's bytes, or a link to them in the store; None for a page that failed (with a problem).
-    `alongside` (other work of the build: the search index) runs while the workers render, in a
-    thread started once they are forked; where pages render in this process, after them."""
+                 problems: Problems, progress: Progress | None = None) -> list[bytes | Linked | None]:
+    """Each page's bytes, or a link to them in the store; None for a page that failed (with a problem)."""
     workers = forked.workers_for(len(pages), MIN_PAGES)
     if workers == 1:
         done = []
@@ -38,8 +34,6 @@ def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str |
             done.append(_render_one(renderer, page, fingerprints[index], store, problems))
             if progress is not None:
                 progress(index + 1, len(pages))
-        if alongside is not None:
-            alongside()
         return done
     global _job
     _job = (renderer, pages, fingerprints, store)
@@ -49,7 +43,7 @@ def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str |
     chunks = [range(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
     finished = 0
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool, _Thread(alongside):
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
             for chunk, outcome, found, journal in pool.imap_unordered(_render_chunk, chunks):
                 for index, data in zip(chunk, outcome):
                     results[index] = data
@@ -83,29 +77,3 @@ def _render_chunk(chunk: range) -> tuple[range, list[bytes | Linked | None], lis
     journal = renderer.cache.drain() if renderer.cache is not None else []
     return chunk, outcome, problems.items, journal
 
-
-class _Thread:
-    """Runs `work` in a thread for the body of a with block, which ends when the work does;
-    an exception of the work is raised there."""
-
-    def __init__(self, work: Callable[[], None] | None):
-        self._work = work
-        self._failure: BaseException | None = None
-        self._thread: threading.Thread | None = None
-
-    def _run(self) -> None:
-        try:
-            self._work()
-        except BaseException as exc:  # noqa: BLE001 - raised again in the thread that waits for it
-            self._failure = exc
-
-    def __enter__(self) -> None:
-        if self._work is not None:
-            self._thread = threading.Thread(target=self._run, name="advocacy-alongside", daemon=True)
-            self._thread.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._thread is not None:
-            self._thread.join()
-        if self._failure is not None and exc_info[0] is None:
-            raise self._failure

@@ -104,7 +104,7 @@ class Renderer:
         reserved_ids = theme.element_ids()
         self.markdown = MarkdownRenderer(site.config.base_path, site.config.markdown.unsafe_html, *reserved_ids)
         # what else makes the HTML of a body: the site's Markdown settings and the theme's own ids
-        self._markdown_settings = repr((site.config.base_path, site.config.markdown.unsafe_html,
+        self.markdown_settings = repr((site.config.base_path, site.config.markdown.unsafe_html,
                                         sorted(reserved_ids[0]), reserved_ids[1]))
         self._bodies: dict[int, Markup] = {}
         if cache is not None:
@@ -202,7 +202,7 @@ class Renderer:
     def _cached_markdown(self, text: str) -> Markup:
         if self.cache is None:
             return self.markdown.render(text)
-        key = content_hash(self._markdown_settings, text)
+        key = content_hash(self.markdown_settings, text)
         html = self.cache.get("markdown", key)
         if html is None:
             html = str(self.markdown.render(text))

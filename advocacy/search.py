@@ -19,7 +19,9 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -27,7 +29,6 @@ from markupsafe import Markup, escape
 from advocacy.cache import BuildCache, content_hash
 from advocacy.content.records import Customer, Record, Tagged
 from advocacy.facets import FACET_PARAMS
-from advocacy.fingerprint import RecordResults
 from advocacy.search_bundle import stable_bundle
 from advocacy.search_shards import lay_out, split
 from advocacy.search_store import ShardStore
@@ -55,11 +56,26 @@ def pagefind_binary() -> Path:
         raise SearchUnavailable(f"the Pagefind binary is missing: {exc}") from None
 
 
+@dataclass(frozen=True)
+class Document:
+    """An indexer input, made only when its shard is indexed again. `key` is what it is
+    made from, as one hash (the same key, the same text): its record's fingerprint, or
+    the hash of the text itself."""
+
+    key: str
+    make: Callable[[], str]
+
+    @classmethod
+    def of_text(cls, text: str) -> Document:
+        return cls(content_hash(text), lambda: text)
+
+
 def search_documents(site: Site, url: Callable[[Record], str], body: Callable[[Record], Markup],
-                     kept: RecordResults | None = None) -> dict[str, str]:
-    """Indexer input: file name -> HTML document, one per item a prospect may find. The
-    name is <customer>/<kind>/<slug>.html, so that a customer and its items share a shard.
-    With `kept`, a record's document is made once for as long as the record stays the same."""
+                     record_key: Callable[[Record], str | None] | None = None) -> dict[str, Document]:
+    """Indexer input: file name -> document, one per item a prospect may find. The name is
+    <customer>/<kind>/<slug>.html, so that a customer and its items share a shard. With
+    `record_key` (what a record's document is made from, as one hash), a document of a
+    shard that needs no indexing is never made."""
     documents = {}
     for kind in ("stories", "videos", "testimonials", "customers"):
         for record in site.published(kind):
@@ -67,7 +83,9 @@ def search_documents(site: Site, url: Callable[[Record], str], body: Callable[[R
                 continue  # shown in a --drafts preview, never findable
             customer = record if isinstance(record, Customer) else site.customer_of(record)
             make = functools.partial(_document, site, record, url, body)
-            documents[f"{customer.slug}/{kind}/{record.slug}.html"] = kept.get(record, "search", make) if kept else make()
+            key = record_key(record) if record_key is not None else None
+            documents[f"{customer.slug}/{kind}/{record.slug}.html"] = (
+                Document(key, make) if key is not None else Document.of_text(make()))
     return documents
 
 
@@ -96,7 +114,7 @@ def _tag(role: str, key: str, value: str) -> str:
     return f'<meta data-pagefind-{role}="{escape(key)}[content]" content="{escape(value)}">'
 
 
-def build_index(documents: dict[str, str], cache: BuildCache | None = None) -> dict[str, bytes]:
+def build_index(documents: dict[str, Document], cache: BuildCache | None = None) -> dict[str, bytes]:
     """The search index of `documents`: output path under pagefind/ -> bytes. With a build
     cache, Pagefind runs only for the shards whose documents changed since a build it kept."""
     shards = split(documents)
@@ -104,16 +122,31 @@ def build_index(documents: dict[str, str], cache: BuildCache | None = None) -> d
         return {}  # Pagefind builds no index of nothing; the search page then says search is unavailable
     binary = pagefind_binary().stat()  # another Pagefind writes other bundles: a key of its own
     indexer = f"{binary.st_size}:{binary.st_mtime_ns}"
-    keys = [content_hash(indexer, *(part for item in sorted(shard.items()) for part in item)) for shard in shards]
+    keys = [content_hash(indexer, *(part for name, document in sorted(shard.items()) for part in (name, document.key)))
+            for shard in shards]
     store = ShardStore(cache) if cache is not None else None
     bundles = [store.get(key) if store is not None else None for key in keys]
     missing = [number for number, bundle in enumerate(bundles) if bundle is None]
-    # A Pagefind run is partly serial (start, reading, writing): one per core at once keeps them busy
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for number, bundle in zip(missing, pool.map(run_pagefind, [shards[number] for number in missing])):
-            bundles[number] = bundle
-            if store is not None:
-                store.put(keys[number], bundle)
+    # A Pagefind run is partly serial (start, reading, writing): one per core at once keeps them busy.
+    # A shard's documents are made (here: rendering bodies is not for threads) just before its run,
+    # so that only the shards being indexed have theirs in memory.
+    at_once = os.cpu_count() or 1
+    running: deque[tuple[int, Future[dict[str, bytes]]]] = deque()
+
+    def finish_first() -> None:
+        number, run = running.popleft()
+        bundles[number] = run.result()
+        if store is not None:
+            store.put(keys[number], bundles[number])
+
+    with ThreadPoolExecutor(max_workers=at_once) as pool:
+        for number in missing:
+            if len(running) == at_once:
+                finish_first()
+            texts = {name: document.make() for name, document in shards[number].items()}
+            running.append((number, pool.submit(run_pagefind, texts)))
+        while running:
+            finish_first()
     if store is not None:
         store.prune()
     return lay_out(bundles, f"{BUNDLE_DIR}/")

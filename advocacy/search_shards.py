@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TypeVar
+
+Document = TypeVar("Document")
 
 SHARD_SCALE = 20  # shards ~ sqrt(documents / SHARD_SCALE)
 SHARD_LIST = "shards.json"
@@ -44,10 +47,10 @@ def shard_of(name: str, count: int) -> int:
     return int.from_bytes(digest, "big") % count
 
 
-def split(documents: dict[str, str]) -> list[dict[str, str]]:
-    """`documents` in shards, in shard order; shards that got no document are left out."""
+def split(documents: dict[str, Document]) -> list[dict[str, Document]]:
+    """`documents` (by name) in shards, in shard order; shards that got no document are left out."""
     count = shard_count(len(documents))
-    shards: list[dict[str, str]] = [{} for _ in range(count)]
+    shards: list[dict[str, Document]] = [{} for _ in range(count)]
     for name in sorted(documents):
         shards[shard_of(name, count)][name] = documents[name]
     return [shard for shard in shards if shard]

@@ -30,7 +30,7 @@ import advocacy.search
 from advocacy.build import build, load_site
 from advocacy.cache import BuildCache
 from advocacy.render import Renderer, Theme
-from advocacy.search import build_index, search_documents
+from advocacy.search import Document, build_index, search_documents
 from advocacy.search_shards import SHARD_LIST
 
 INDUSTRIES = ["Logistics", "Healthcare", "Retail", "Energy", "Financial Services", "Manufacturing",
@@ -160,7 +160,7 @@ def _timed(work: Callable[[], dict[str, bytes]]) -> tuple[dict[str, bytes], str]
                     f"of {sum(runs)} documents")
 
 
-def _kept_builds(root: Path, documents: dict[str, str]) -> tuple[dict[str, bytes], dict[str, str]]:
+def _kept_builds(root: Path, documents: dict[str, Document]) -> tuple[dict[str, bytes], dict[str, str]]:
     """The index built as `advocacy build` does, with a build cache: cold, unchanged, one story edited."""
     figures = {}
     cache = BuildCache(root)
@@ -170,7 +170,8 @@ def _kept_builds(root: Path, documents: dict[str, str]) -> tuple[dict[str, bytes
     same, figures["no change"] = _timed(lambda: build_index(documents, cache))
     cache.save()
     story = next(name for name in sorted(documents) if "/stories/" in name)
-    edited = {**documents, story: documents[story].replace("</body>", "<p>One more sentence.</p></body>")}
+    edited = {**documents, story: Document.of_text(
+        documents[story].make().replace("</body>", "<p>One more sentence.</p></body>"))}
     cache = BuildCache(root)
     _, figures["one story edited"] = _timed(lambda: build_index(edited, cache))
     figures["no change gives the same bundle"] = str(same == first)
@@ -206,7 +207,7 @@ def main() -> None:
         files, size = len(first), sum(len(data) for data in first.values())
         fragments = sum(1 for path in first if "/fragment/" in path)
         print(f"index: {files} files, {size / 1e6:.1f} MB ({fragments} fragments, one per result)")
-        words = [w for w in documents[next(iter(documents))].split() if w.isalpha() and len(w) > 5]
+        words = [w for w in documents[next(iter(documents))].make().split() if w.isalpha() and len(w) > 5]
         query = first_query(root / "output", words[0] if words else "the")
         print(f"first query: {query}" if query else "first query: not measured (no Playwright or chromium)")
     finally:

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from advocacy.cache import CACHE_DIR
 from advocacy.url_record import RECORD_FILE
+from advocacy.write import SPARE_PREFIX, spare_folder
 from tests.conftest import CUSTOMER, SiteFolder
 from tests.test_output import ATOM, html_files, parse, url_values, write_rich_site
 
@@ -619,10 +620,11 @@ def test_logo_outside_static_is_left_out(site, outside):
 
 def _tree(folder: Path) -> dict[str, bytes | None]:
     """Every file (with its bytes) and folder under `folder`, links not followed; but for
-    what a build may write besides the output: the site's build cache and its URL record."""
+    what a build may write besides the output: the site's build cache, its URL record, and
+    the previous output kept beside the output (checked below to be a copy of a build's)."""
     tree: dict[str, bytes | None] = {}
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [name for name in dirnames if name != CACHE_DIR]
+        dirnames[:] = [name for name in dirnames if name != CACHE_DIR and not name.startswith(SPARE_PREFIX)]
         for name in dirnames:
             tree[os.path.relpath(os.path.join(dirpath, name), folder)] = None
         for name in filenames:
@@ -636,13 +638,18 @@ def _tree(folder: Path) -> dict[str, bytes | None]:
 def test_nothing_is_written_outside_the_output_folder(tmp_path):
     folder = write_rich_site(SiteFolder(tmp_path / "site"))
     before = _tree(tmp_path)
-    for _ in range(2):  # the first build and a rebuild, which swaps folders
+    outputs = []
+    for _ in range(3):  # the first build and rebuilds, which swap folders
         result = folder.run("build")
         assert result.exit_code == 0, result.output
         after = _tree(tmp_path)
         assert any(path.startswith("site/output/") for path in after)
         assert {k: v for k, v in after.items() if k != "site/output" and not k.startswith("site/output/")} \
             == before
+        outputs.append(_tree(folder.output))
+    kept = spare_folder(folder.output)
+    assert [p.name for p in folder.root.iterdir() if p.name.startswith(SPARE_PREFIX)] == [kept.name]
+    assert _tree(kept) == outputs[-2]  # only ever what a build made
 
 
 def test_output_elsewhere_writes_only_there(tmp_path):
