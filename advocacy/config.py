@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from advocacy.site_files import CONFIG_FILE  # noqa: F401 - here too, where it is read
 from advocacy.content.fields import Bool, Field, FieldError, MapOf, Object, SitePath, Slug, Text, Url, parse_fields
 from advocacy.content.frontmatter import FrontMatterError, LineMap, decode, parse_yaml
 from advocacy.errors import Problems
 from advocacy.urls import WEB_SCHEMES
 
-CONFIG_FILE = "advocacy.yaml"
 
 
 @dataclass(frozen=True)

@@ -17,17 +17,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from advocacy.cache import BuildCache, content_hash
-from advocacy.config import CONFIG_FILE
 from advocacy.errors import Problems
-from advocacy.pages import Page
-from advocacy.render import builtin_theme_dir
-from advocacy.site import Site
-from advocacy.url_record import RECORD_FILE
+from advocacy.site_files import CONFIG_FILE, INPUT_FOLDERS, RECORD_FILE, builtin_theme_dir
+
+if TYPE_CHECKING:  # only named: a build with nothing to do never imports the pipeline
+    from advocacy.pages import Page
+    from advocacy.site import Site
 
 NAMESPACE = "last-build"
 RACY_NS = 1_000_000_000
-INPUT_FOLDERS = ("content", "static", "themes")
 
 Stat = tuple[int, int, int]
 

@@ -8,7 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from advocacy.build import build_date_from_env, load_site, render_site
+from advocacy.build import build_date_from_env
+from advocacy.pipeline import load_site, render_site
 from advocacy.content.records import Record
 from advocacy.content.schema import KINDS
 from advocacy.errors import Problems

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
 from advocacy.cache import BuildCache
 from advocacy.write import Linked

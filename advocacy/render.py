@@ -39,18 +39,10 @@ from advocacy.seo import (
 )
 from advocacy.share import share_box
 from advocacy.site import Site, Term
+from advocacy.site_files import builtin_theme_dir
 from advocacy.video import parse_video_url
 
 ASSETS_DIR = "assets"  # theme static files are published under /assets/
-
-
-def builtin_theme_dir() -> Path:
-    """The built-in theme: inside the installed package, or at the checkout's root."""
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "themes" / "default", package.parent / "themes" / "default"):
-        if (candidate / "templates").is_dir():
-            return candidate
-    raise FileNotFoundError("the built-in theme is missing from this installation of advocacy")
 
 
 class Theme:

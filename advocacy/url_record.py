@@ -22,8 +22,8 @@ from advocacy.embed import gone_embeds
 from advocacy.errors import Problem
 from advocacy.pages import Page, path_for
 from advocacy.site import Site
+from advocacy.site_files import RECORD_FILE
 
-RECORD_FILE = "published-urls.txt"
 REMOVED = "removed"
 GONE_TEMPLATE = "gone.html"
 HEADER = f"""\

@@ -27,7 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import advocacy.search
-from advocacy.build import build, load_site
+from advocacy.build import build
+from advocacy.pipeline import load_site
 from advocacy.cache import BuildCache
 from advocacy.render import Renderer, Theme
 from advocacy.search import Document, build_index, search_documents

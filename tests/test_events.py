@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from advocacy.build import load_site
+from advocacy.pipeline import load_site
 
 EVENT = """\
 ---

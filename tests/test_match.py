@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from advocacy.build import load_site
+from advocacy.pipeline import load_site
 from advocacy.errors import UsageError
 from advocacy.match import Profile, picker_data, profile_from_options, rank
 from tests.conftest import SiteFolder

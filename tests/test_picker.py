@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from advocacy.build import load_site
+from advocacy.pipeline import load_site
 from advocacy.match import picker_data
 from tests.conftest import AXE, SiteFolder, _layout_problems, _open, _tab_to
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from advocacy.build import load_site
+from advocacy.pipeline import load_site
 from advocacy.references import reference_customers
 from tests.conftest import SiteFolder
 

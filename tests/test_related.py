@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from advocacy.build import load_site
+from advocacy.pipeline import load_site
 from benchmarks.sitegen import generate  # the benchmark's site generator, here with a small N
 
 

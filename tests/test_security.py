@@ -14,7 +14,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 from advocacy.cache import CACHE_DIR
 from advocacy.url_record import RECORD_FILE

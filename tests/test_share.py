@@ -188,7 +188,7 @@ def test_a_site_with_errors_is_reported_not_shared(shop):
 
 
 def test_the_share_box_of_a_page_has_its_plain_url_an_email_and_linkedin(shop):
-    from advocacy.build import load_site
+    from advocacy.pipeline import load_site
     from advocacy.share import share_box
 
     site, _ = load_site(shop.root)
@@ -203,7 +203,7 @@ def test_the_share_box_of_a_page_has_its_plain_url_an_email_and_linkedin(shop):
 
 
 def test_an_unlisted_collection_is_loaded_as_such_and_shareable_by_its_link(shop):
-    from advocacy.build import load_site
+    from advocacy.pipeline import load_site
 
     shop.write("content/collections/fleet-pack.md", "---\ntitle: Fleet pack\nunlisted: true\n"
                "items: [stories/bolt-story]\n---\nFor fleets.\n")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from advocacy.build import build, load_site
+from advocacy.build import build
+from advocacy.pipeline import load_site
 from advocacy.errors import ContentError
 from advocacy.url_record import (
     RECORD_FILE,
     check_published,
-    gone_pages,
     read_record,
     record_published,
 )

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from advocacy.build import load_site
+from advocacy.pipeline import load_site
 from tests.conftest import CUSTOMER, STORY
 
 SUMMARY_SUFFIX = "nothing was written."

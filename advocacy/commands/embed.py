@@ -40,7 +40,8 @@ def embed(site_dir: Path, what: str, slug: str | None, collection: str | None, p
 
     Build and publish the site first: the snippet shows the published pages.
     """
-    from advocacy.build import find_site_root, load_site
+    from advocacy.build import find_site_root
+    from advocacy.pipeline import load_site
     from advocacy.embed_snippet import paste, story_embed, wall_embed
 
     if what == "story" and (slug is None or collection or product or industry):

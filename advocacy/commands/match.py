@@ -36,7 +36,8 @@ def match(site_dir: Path, industry: str | None, size: str | None, region: str | 
     \b
     Example: advocacy match --industry Logistics --size 300 --region Europe --value reliability
     """
-    from advocacy.build import find_site_root, load_site
+    from advocacy.build import find_site_root
+    from advocacy.pipeline import load_site
     from advocacy.match import match_data, profile_from_options, rank
 
     site, problems = load_site(find_site_root(site_dir))

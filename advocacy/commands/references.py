@@ -23,7 +23,8 @@ def references(site_dir: Path, within: int, fmt: str) -> None:
     """Reference customers (reference: true), with their published stories and
     videos and the date their consent ends; those ending soon come first, flagged.
     """
-    from advocacy.build import find_site_root, load_site
+    from advocacy.build import find_site_root
+    from advocacy.pipeline import load_site
     from advocacy.references import reference_customers, references_data
 
     site, problems = load_site(find_site_root(site_dir))

@@ -31,7 +31,8 @@ def share(site_dir: Path, slug: str, kind: str | None, rep: str | None, campaign
     \b
     Example: advocacy share brightharbor-driver-onboarding --rep "Ana Silva" --campaign q3-logistics
     """
-    from advocacy.build import find_site_root, load_site
+    from advocacy.build import find_site_root
+    from advocacy.pipeline import load_site
     from advocacy.share import formatted
     from advocacy.share import share as make_share
 
