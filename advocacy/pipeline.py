@@ -31,7 +31,7 @@ from advocacy.paths import OUTSIDE_ROOT, files_under, relative
 from advocacy.render import Renderer, Theme, builtin_theme_dir
 from advocacy.search import SearchUnavailable, build_index, search_documents
 from advocacy.site import Site, build_site
-from advocacy.url_record import check_published, gone_pages, record_published
+from advocacy.url_record import UrlRecord, check_published, gone_pages, read_record, record_published
 from advocacy.write import Linked, write_output
 
 
@@ -62,6 +62,7 @@ class Rendered:
     files: dict[str, bytes | Path | Linked] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)  # page output -> fingerprint
     rendered: int = 0  # pages rendered, not kept from an earlier build
+    urls: UrlRecord = field(default_factory=UrlRecord)  # published-urls.txt as the build read it
 
 
 def render_site(root: Path, site: Site, problems: Problems, progress: Progress | None = None,
@@ -89,8 +90,9 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
         problems.error(relative(link, root), 1, OUTSIDE_ROOT)
     if problems.errors:
         return Rendered()
-    result = Rendered(plan(root, site, problems, cache))
-    problems.items.extend(check_published(root, [page.path for page in result.pages], site, accept=accept_removed))
+    urls = read_record(root)
+    result = Rendered(plan(root, site, problems, cache, urls), urls=urls)
+    problems.items.extend(check_published(urls, [page.path for page in result.pages], site, accept=accept_removed))
     result.files.update(published_assets(theme.static_files()))
     static = _static_files(root, problems)
     result.files.update(static)
@@ -124,10 +126,12 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     return result
 
 
-def plan(root: Path, site: Site, problems: Problems, cache: BuildCache | None = None) -> list[Page]:
-    """Every page, with those of withheld items that were published before."""
+def plan(root: Path, site: Site, problems: Problems, cache: BuildCache | None = None,
+         urls: UrlRecord | None = None) -> list[Page]:
+    """Every page, with those of withheld items that were published before (by the
+    site's record of URLs, read here unless given)."""
     pages = plan_pages(site, problems, cache)
-    return pages + gone_pages(root, site, [page.path for page in pages])
+    return pages + gone_pages(urls or read_record(root), site, [page.path for page in pages])
 
 
 def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: BuildCache,
@@ -182,7 +186,8 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: dict[
     if problems.errors:
         raise ContentError(problems)
     write_output(output, rendered.files)
-    wrote_record = record and not drafts and record_published(root, [page.path for page in rendered.pages])
+    paths = [page.path for page in rendered.pages]
+    wrote_record = record and not drafts and record_published(root, rendered.urls, paths)
     cache.save()
     PageStore(cache).prune()
     previous = last.previous()

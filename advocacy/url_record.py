@@ -67,13 +67,12 @@ def site_path(path: str) -> str:
     return "/" + path.lstrip("/")
 
 
-def gone_pages(root: Path, site: Site, planned_paths: Iterable[str]) -> list[Page]:
+def gone_pages(record: UrlRecord, site: Site, planned_paths: Iterable[str]) -> list[Page]:
     """A "no longer available" page at each recorded URL, unless another page
     has it now, of an item withheld or back to draft since, and of a topic page
     (an industry, a use case...) that no published item has any more: nobody
     can give those an alias, and consent running out must never fail a build.
     Only recorded URLs: a draft that was never published must not show that it exists."""
-    record = read_record(root)
     taken = {site_path(p) for p in planned_paths}
     pages: dict[str, Page] = {}
     topics = {f"/{key}/": taxonomy.spec.singular.lower() for key, taxonomy in site.taxonomies.items()}
@@ -95,10 +94,10 @@ def gone_pages(root: Path, site: Site, planned_paths: Iterable[str]) -> list[Pag
     return list(pages.values())
 
 
-def check_published(root: Path, planned_paths: Iterable[str], site: Site, *, accept: bool = False) -> list[Problem]:
+def check_published(record: UrlRecord, planned_paths: Iterable[str], site: Site, *,
+                    accept: bool = False) -> list[Problem]:
     """An error for every recorded URL this build would drop (none with
     `accept`), naming the fix; and any line of the record that is not a URL."""
-    record = read_record(root)
     planned = {site_path(p) for p in planned_paths}
     if accept:
         return record.problems
@@ -126,11 +125,10 @@ def _fix(path: str, new_items: dict[str, Record]) -> str:
             "(or build once with --accept-removed)")
 
 
-def record_published(root: Path, planned_paths: Iterable[str]) -> bool:
-    """Write the record of a build that published `planned_paths`: these URLs,
-    and every URL published before and dropped since, marked removed. Returns
-    whether the file changed (it is left alone, untouched, when not)."""
-    old = read_record(root)
+def record_published(root: Path, old: UrlRecord, planned_paths: Iterable[str]) -> bool:
+    """Write the record of `root` (which read `old`) after a build that published
+    `planned_paths`: these URLs, and every URL published before and dropped since,
+    marked removed. Returns whether the file changed (left untouched when not)."""
     published = {site_path(p) for p in planned_paths}
     removed = (set(old.published) | set(old.removed)) - published
     lines = sorted([*published, *(f"{path} {REMOVED}" for path in removed)])
