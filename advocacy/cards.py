@@ -10,8 +10,9 @@ edit takes every other card from the cache.
 A card macro reads only its arguments and the template globals (links, the
 customer's name and logo, the item's body), never the page around it. Its
 kept HTML is keyed by the macro, its other arguments, the item's record
-fingerprint (its file and its customer's) and the build's global fingerprint
-(code, config, theme, static files, build date, topics), as pages are.
+fingerprint (its file and its customer's), the build's global fingerprint
+(code, config, theme assets, static files, build date, topics) and the hash of
+macros.html with what it imports, as pages are.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from markupsafe import Markup
 from advocacy.content.records import Record
 from advocacy.fingerprint import RecordResults
 
+TEMPLATE = "macros.html"  # where the card macros are
 CARD_MACROS = ("story_card", "video_card", "testimonial_card")
 NAMESPACE = "cards"
 
@@ -39,7 +41,7 @@ class CardCache:
     def install(self, env: jinja2.Environment) -> None:
         """Wrap the card macros of macros.html, as every template that imports them will see them."""
         try:
-            module = env.get_template("macros.html").module
+            module = env.get_template(TEMPLATE).module
         except jinja2.TemplateError:
             return  # the page that imports it reports the error, at its line
         for name in CARD_MACROS:

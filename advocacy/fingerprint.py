@@ -2,9 +2,10 @@
 the last build shows the same bytes, so its render can be skipped.
 
 A page's fingerprint is the site's global fingerprint (advocacy's code, the
-config, the theme's files, the site's static files, the build date and
-drafts, and the "chrome" every page shows: the nav and the topic lists) plus
-its path, its template and everything reachable from its context, walked:
+config, the theme's files but its templates, the ids its templates use, the
+site's static files, the build date and drafts, and the "chrome" every page
+shows: the nav and the topic lists) plus its template with the templates it
+reaches, its path and everything reachable from its context, walked:
 records by the hash of their file (and of their customer's, since cards show
 its name and logo), lists by their members, a topic by its name and counts
 (its cards count on its own page only), a page listed in the sitemap by its
@@ -23,6 +24,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+
+import jinja2
+import jinja2.meta
 
 from advocacy.cache import BuildCache, content_hash
 from advocacy.content.records import Collection, Event, Record, Tagged
@@ -85,6 +89,55 @@ def file_digest(files: Iterable[tuple[str, Path]]) -> str:
     return content_hash(*(part for name, file in sorted(files) for part in (name, file.read_bytes())))
 
 
+class TemplateDigests:
+    """The hash of a template with every template it extends, includes or imports,
+    found in its source (Jinja's own list), so that an edit of story.html re-renders
+    the stories, not every page. A template naming another by a value (a variable
+    include) depends on every template."""
+
+    def __init__(self, template_dirs: list[Path]):
+        self._env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dirs))
+        self._sources: dict[str, str | None] = {}
+        self._digests: dict[str, str] = {}
+
+    def _source(self, name: str) -> str | None:
+        if name not in self._sources:
+            try:
+                self._sources[name] = self._env.loader.get_source(self._env, name)[0]
+            except jinja2.TemplateNotFound:
+                self._sources[name] = None  # the render reports it
+        return self._sources[name]
+
+    def _closure(self, name: str) -> list[str] | None:
+        """`name` and the templates it reaches, sorted; None when one is named by a value."""
+        seen: set[str] = set()
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            source = self._source(current)
+            if source is None:
+                continue
+            try:
+                referenced = list(jinja2.meta.find_referenced_templates(self._env.parse(source)))
+            except jinja2.TemplateSyntaxError:
+                continue  # the render reports it; its own text is in the hash
+            if None in referenced:
+                return None
+            pending.extend(referenced)
+        return sorted(seen)
+
+    def of(self, name: str) -> str:
+        if name not in self._digests:
+            closure = self._closure(name)
+            if closure is None:  # every template of the theme
+                closure = sorted({n for n in self._env.loader.list_templates()} | {name})
+            self._digests[name] = content_hash(*(part for n in closure for part in (n, self._source(n) or "")))
+        return self._digests[name]
+
+
 def chrome(site: Site) -> str:
     """What base.html and picker.html show on every page: the Events link, and the topics."""
     return repr((bool(site.events), [(key, [(t.slug, t.name, t.description) for t in taxonomy.terms])
@@ -95,8 +148,9 @@ class Fingerprints:
     """Page fingerprints of one build. `record_keys`: a record's file -> the hash of its bytes."""
 
     def __init__(self, site: Site, record_keys: dict[str, str], global_parts: Iterable[str],
-                 *, whole_site: bool = False):
+                 templates: TemplateDigests, *, whole_site: bool = False):
         self.site = site
+        self.templates = templates
         self.whole_site = whole_site
         self._keys = record_keys
         # id of an object -> (the object, its hash): holding the object keeps its id from being reused
@@ -118,7 +172,8 @@ class Fingerprints:
             extra = self._walk(reads(self.site, page)) if reads is not None else ""
         except Unfingerprintable:
             return None
-        return content_hash(self.global_fingerprint, page.path, page.template, repr(page.in_sitemap), context, extra)
+        return content_hash(self.global_fingerprint, self.templates.of(page.template), page.path, page.template,
+                            repr(page.in_sitemap), context, extra)
 
     def of_record(self, record: Record) -> str | None:
         """A record's fingerprint (see `record`), or None for one without a file hash."""
@@ -175,10 +230,11 @@ class RecordResults:
     builds in `namespace` of the cache, under the record's fingerprint and the
     build's global one: made again when either changes."""
 
-    def __init__(self, cache: BuildCache, fingerprints: Fingerprints, namespace: str):
+    def __init__(self, cache: BuildCache, fingerprints: Fingerprints, namespace: str, made_with: str = ""):
         self._cache = cache
         self._fingerprints = fingerprints
         self._namespace = namespace
+        self._made_with = made_with  # what else the results are made from (the templates of cards)
         cache.keep_unused(namespace)  # a build that renders a few pages asks for a few of them
 
     def get(self, record: Record, options: str, make: Callable[[], str]) -> str:
@@ -186,7 +242,7 @@ class RecordResults:
         fingerprint = self._fingerprints.of_record(record)
         if fingerprint is None:
             return make()
-        key = content_hash(self._fingerprints.global_fingerprint, options, fingerprint)
+        key = content_hash(self._fingerprints.global_fingerprint, self._made_with, options, fingerprint)
         result = self._cache.get(self._namespace, key)
         if result is None:
             result = make()

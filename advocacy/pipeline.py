@@ -16,19 +16,25 @@ import markdown_it
 
 from advocacy.build import BuildResult, Progress, build_date_from_env
 from advocacy.cache import BuildCache, content_hash
-from advocacy.cards import NAMESPACE as CARD_NAMESPACE, CardCache
+from advocacy.cards import NAMESPACE as CARD_NAMESPACE, TEMPLATE as CARD_TEMPLATE, CardCache
 from advocacy.config import CONFIG_FILE, load_config
 from advocacy.content.load import load_content
 from advocacy.content.records import Record
 from advocacy.errors import ContentError, Problems
-from advocacy.fingerprint import Fingerprints, RecordResults, file_digest, reads_outside_context
+from advocacy.fingerprint import (
+    Fingerprints,
+    RecordResults,
+    TemplateDigests,
+    file_digest,
+    reads_outside_context,
+)
 from advocacy.last_build import LastBuild, LastBuildRecord, Stat, summarize
 from advocacy.minify import published_assets
 from advocacy.page_store import PageStore
 from advocacy.pages import Page, plan_pages
 from advocacy.parallel import render_pages
 from advocacy.paths import OUTSIDE_ROOT, files_under, relative
-from advocacy.render import Renderer, Theme, builtin_theme_dir
+from advocacy.render import Renderer, Theme, builtin_theme_dir, markdown_settings
 from advocacy.search import SearchUnavailable, build_index, search_documents
 from advocacy.site import Site, build_site
 from advocacy.url_record import UrlRecord, check_published, gone_pages, read_record, record_published
@@ -98,7 +104,7 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     result.files.update(static)
     store = PageStore(cache) if cache is not None and keys is not None else None
     fingerprints = _fingerprints(site, theme, static, cache, keys) if store is not None else None
-    cards = CardCache(RecordResults(cache, fingerprints, CARD_NAMESPACE)
+    cards = CardCache(RecordResults(cache, fingerprints, CARD_NAMESPACE, fingerprints.templates.of(CARD_TEMPLATE))
                       if fingerprints is not None and not fingerprints.whole_site else None)
     renderer = Renderer(site, theme, cache, cards)
     todo: list[Page] = []
@@ -136,13 +142,18 @@ def plan(root: Path, site: Site, problems: Problems, cache: BuildCache | None = 
 
 def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: BuildCache,
                   keys: dict[str, str]) -> Fingerprints:
-    """The page fingerprints of this build: see fingerprint.py for what goes in."""
+    """The page fingerprints of this build: see fingerprint.py for what goes in. Of the theme, every
+    file but the templates is global; a page adds the templates its own reaches. Every template's ids
+    are global too: a body's heading ids avoid them (markdown_settings)."""
+    template_dirs = [folder / "templates" for folder in theme.dirs]
     theme_files = [(f"{index}/{file.relative_to(folder).as_posix()}", file)
-                   for index, folder in enumerate(theme.dirs) for file in folder.rglob("*") if file.is_file()]
+                   for index, folder in enumerate(theme.dirs) for file in folder.rglob("*")
+                   if file.is_file() and template_dirs[index] not in file.parents]
     static_state = repr(sorted((rel, file.stat().st_size, file.stat().st_mtime_ns) for rel, file in static.items()))
     own_templates = [d / "templates" for d in theme.dirs if d.resolve() != builtin_theme_dir().resolve()]
     return Fingerprints(site, keys, [cache.code, jinja2.__version__, markdown_it.__version__, file_digest(theme_files),
-                                     static_state], whole_site=bool(reads_outside_context(own_templates)))
+                                     static_state, markdown_settings(site, theme.element_ids())],
+                        TemplateDigests(template_dirs), whole_site=bool(reads_outside_context(own_templates)))
 
 
 def _search_index(site: Site, renderer: Renderer, problems: Problems,
@@ -197,8 +208,6 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: dict[
                or previous.fingerprints.get(page.output, "") != rendered.fingerprints.get(page.output)]
     return BuildResult(summary, problems, output, time.perf_counter() - started,
                        site=site, pages=rendered.pages, rendered=rendered.rendered, changed=changed)
-
-
 
 
 def _static_files(root: Path, problems: Problems) -> dict[str, Path]:

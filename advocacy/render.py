@@ -86,6 +86,12 @@ class Theme:
         return files
 
 
+def markdown_settings(site: Site, reserved_ids: tuple[frozenset[str], tuple[str, ...]]) -> str:
+    """What else makes the HTML of a body: the site's Markdown settings and the ids
+    the theme's templates give their elements (Theme.element_ids), which headings avoid."""
+    return repr((site.config.base_path, site.config.markdown.unsafe_html, sorted(reserved_ids[0]), reserved_ids[1]))
+
+
 class Renderer:
     """Renders the pages of one site with one theme."""
 
@@ -95,9 +101,7 @@ class Renderer:
         self.cache = cache
         reserved_ids = theme.element_ids()
         self.markdown = MarkdownRenderer(site.config.base_path, site.config.markdown.unsafe_html, *reserved_ids)
-        # what else makes the HTML of a body: the site's Markdown settings and the theme's own ids
-        self.markdown_settings = repr((site.config.base_path, site.config.markdown.unsafe_html,
-                                        sorted(reserved_ids[0]), reserved_ids[1]))
+        self.markdown_settings = markdown_settings(site, reserved_ids)
         self._bodies: dict[int, Markup] = {}
         if cache is not None:
             cache.keep_unused("markdown")  # most bodies are read only when their pages are rendered

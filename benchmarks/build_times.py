@@ -108,7 +108,9 @@ def edit_template(site: Path) -> None:
     own = site / "themes" / "default" / "templates"
     own.mkdir(parents=True, exist_ok=True)
     text = (builtin_theme_dir() / "templates" / "story.html").read_text(encoding="utf-8")
-    (own / "story.html").write_text(text.replace("Related stories", "More stories like this", 1), encoding="utf-8")
+    assert "{% endblock %}" in text
+    (own / "story.html").write_text(text.replace("{% endblock %}", "<p>Edited.</p>{% endblock %}", 1),
+                                    encoding="utf-8")
 
 
 def bench(n: int, seed: int, workdir: Path) -> list[tuple[str, dict[str, float], str]]:
@@ -152,16 +154,28 @@ def main() -> None:
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="advocacy-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     failed = False
+    results: dict[int, list[tuple[str, dict[str, float], str]]] = {}
     try:
         for n in (int(size) for size in args.sizes.split(",")):
             print(f"N = {n:,} stories, {n:,} testimonials, {n // 10:,} customers, {n // 10:,} videos "
                   f"(cpus: {os.cpu_count()})", flush=True)
-            rows = bench(n, args.seed, workdir)
-            failed |= any(verdict.startswith("DIFFERS") for _, _, verdict in rows)
+            results[n] = bench(n, args.seed, workdir)
+            failed |= any(verdict.startswith("DIFFERS") for _, _, verdict in results[n])
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+    print_growth(results)
     sys.exit(1 if failed else 0)
+
+
+def print_growth(results: dict[int, list[tuple[str, dict[str, float], str]]]) -> None:
+    """How each figure grows from one size to the next, beside how the site grows (linear)."""
+    sizes = sorted(results)
+    for small, big in zip(sizes, sizes[1:]):
+        print(f"N = {small:,} -> {big:,} (the site {big / small:.1f}x):")
+        for (name, before, _), (_, after, _) in zip(results[small], results[big]):
+            print(f"  {name:<18} time {after['seconds'] / before['seconds']:5.2f}x   "
+                  f"peak memory {after['peak_mb'] / before['peak_mb']:5.2f}x")
 
 
 if __name__ == "__main__":

@@ -297,3 +297,23 @@ def test_a_first_load_parsed_on_every_core_is_the_one_made_in_one_process(tmp_pa
 
     forked, alone = load(1), load(10**6)
     assert forked == alone and any("story-3.md" in problem for problem in forked[1])
+
+
+def test_a_template_edit_renders_only_the_pages_made_with_it_or_with_what_imports_it(tmp_path):
+    site = _site(tmp_path, 12, 6)
+    output = site / "output"
+    first = _build(site, output)
+    own = site / "themes" / "default" / "templates"
+    own.mkdir(parents=True, exist_ok=True)
+    story = (builtin_theme_dir() / "templates" / "story.html").read_text(encoding="utf-8")
+    assert "{% endblock %}" in story
+    (own / "story.html").write_text(story.replace("{% endblock %}", "<p>Edited.</p>{% endblock %}", 1),
+                                    encoding="utf-8")
+    edited = _build(site, output)
+    stories = {page.path for page in first.pages if page.template == "story.html"}
+    assert set(edited.changed) == stories and edited.rendered == len(stories)
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+    macros = (builtin_theme_dir() / "templates" / "macros.html").read_text(encoding="utf-8")
+    (own / "macros.html").write_text(macros + "{# a comment: still another template #}\n", encoding="utf-8")
+    everything = _build(site, output)  # nearly every page imports the macros (not robots.txt, feed.xml...)
+    assert len(everything.changed) > len(first.pages) * 0.9
