@@ -40,6 +40,9 @@ SITE_READS = frozenset({"events", "taxonomies", "build_date", "collection_items"
 _SITE_READ = re.compile(r"\bsite\b(\s*\.\s*(\w+))?")
 
 
+_SHARED = 16  # lists longer than this are kept walked: the site's lists, which many pages show
+
+
 class Unfingerprintable(TypeError):
     """A context value of a type the walk does not know: its page is always rendered."""
 
@@ -221,7 +224,8 @@ class Fingerprints:
                                   *(self._walk(getattr(value, f.name)) for f in dataclasses.fields(value)))
         else:
             raise Unfingerprintable(f"cannot fingerprint a {type(value).__name__}")
-        self._memo[key] = (value, result)
+        if isinstance(value, (Record, Term, Page)) or (isinstance(value, (list, tuple)) and len(value) > _SHARED):
+            self._memo[key] = (value, result)  # what many pages share; a page's own context is walked once
         return result
 
 

@@ -146,11 +146,13 @@ def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: Buil
     file but the templates is global; a page adds the templates its own reaches. Every template's ids
     are global too: a body's heading ids avoid them (markdown_settings)."""
     template_dirs = [folder / "templates" for folder in theme.dirs]
-    theme_files = [(f"{index}/{file.relative_to(folder).as_posix()}", file)
-                   for index, folder in enumerate(theme.dirs) for file in folder.rglob("*")
-                   if file.is_file() and template_dirs[index] not in file.parents]
+    builtin = builtin_theme_dir().resolve()
+    # named by whose they are, not by place in the list: a site's first own template must not change them
+    theme_files = [(f"{'builtin' if folder.resolve() == builtin else 'own'}/{file.relative_to(folder).as_posix()}",
+                    file) for folder, templates in zip(theme.dirs, template_dirs) for file in folder.rglob("*")
+                   if file.is_file() and templates not in file.parents]
     static_state = repr(sorted((rel, file.stat().st_size, file.stat().st_mtime_ns) for rel, file in static.items()))
-    own_templates = [d / "templates" for d in theme.dirs if d.resolve() != builtin_theme_dir().resolve()]
+    own_templates = [d / "templates" for d in theme.dirs if d.resolve() != builtin]
     return Fingerprints(site, keys, [cache.code, jinja2.__version__, markdown_it.__version__, file_digest(theme_files),
                                      static_state, markdown_settings(site, theme.element_ids())],
                         TemplateDigests(template_dirs), whole_site=bool(reads_outside_context(own_templates)))

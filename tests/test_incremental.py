@@ -301,7 +301,9 @@ def test_a_first_load_parsed_on_every_core_is_the_one_made_in_one_process(tmp_pa
 
 
 def test_a_template_edit_renders_only_the_pages_made_with_it_or_with_what_imports_it(tmp_path):
-    site = _site(tmp_path, 12, 6)
+    site = tmp_path / "site"
+    generate(site, 12, seed=6)  # with no theme of its own: the edit makes the site's first own template
+    assert not (site / "themes" / "default").exists()
     output = site / "output"
     first = _build(site, output)
     edit_template(site)  # the benchmark's edit: story.html, a copy in the site's theme with one change
