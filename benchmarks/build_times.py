@@ -130,7 +130,7 @@ def bench(n: int, seed: int, workdir: Path) -> list[tuple[str, dict[str, float],
             diff = clean_build_matches(site, output, workdir)
             verdict = "identical" if not diff else f"DIFFERS: {', '.join(diff[:5])}"
         rows.append((name, figures, verdict))
-        print(f"  {name:<18} {figures['seconds']:7.2f} s {figures['rendered']:6d}/{figures['pages']} rendered "
+        print(f"  {name:<20} {figures['seconds']:7.2f} s {figures['rendered']:6d}/{figures['pages']} rendered "
               f"{figures['peak_mb']:5.0f} MB (children {figures['workers_mb']:4.0f} MB)  {verdict}  "
               f"[load {os.getloadavg()[0]:.1f}]", flush=True)
 
@@ -179,7 +179,7 @@ def print_growth(results: dict[int, list[tuple[str, dict[str, float], str]]]) ->
     for small, big in zip(sizes, sizes[1:]):
         print(f"N = {small:,} -> {big:,} (the site {big / small:.1f}x):")
         for (name, before, _), (_, after, _) in zip(results[small], results[big]):
-            print(f"  {name:<18} time {after['seconds'] / before['seconds']:5.2f}x   "
+            print(f"  {name:<20} time {after['seconds'] / before['seconds']:5.2f}x   "
                   f"peak memory {after['peak_mb'] / before['peak_mb']:5.2f}x")
 
 
