@@ -119,6 +119,24 @@ def browser():
 
 
 @pytest.fixture
+def axe_context(browser):
+    """Browser contexts for pages checked with axe (the test skips where axe is missing),
+    closed when the test ends: axe_context(width, scheme, height=740, **other options)."""
+    if not AXE.is_file():
+        pytest.skip("tests/vendor/axe.min.js is missing")
+    contexts = []
+
+    def make(width: int, scheme: str, height: int = 740, **options):
+        contexts.append(browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme,
+                                            **options))
+        return contexts[-1]
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def served():
     """Serve a folder over HTTP on 127.0.0.1; yields a function folder -> base URL."""
     servers = []

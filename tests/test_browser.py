@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import AXE, BASE_CONFIG, SiteFolder, _axe, _open, _QuietHandler, _tab_to
+from tests.conftest import BASE_CONFIG, SiteFolder, _axe, _open, _QuietHandler, _tab_to
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}"><rect width="{w}" height="{h}" fill="#4338ca"/></svg>'
 
@@ -223,10 +223,8 @@ PAGES = ["", "stories/", "stories/?industry=logistics&product=beacon", "stories/
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_kind_of_page_passes_axe_and_fits_360px(browser, live, scheme):
-    if not AXE.is_file():
-        pytest.skip("tests/vendor/axe.min.js is missing")
-    context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme=scheme)
+def test_every_kind_of_page_passes_axe_and_fits_360px(axe_context, live, scheme):
+    context = axe_context(360, scheme)
     tab = _open(context, live)
     problems = {}
     for path in PAGES:
@@ -241,7 +239,6 @@ def test_every_kind_of_page_passes_axe_and_fits_360px(browser, live, scheme):
             problems[path] = {"axe": found, "width": width}
     assert problems == {}
     assert tab.offsite == [] and tab.errors == []
-    context.close()
 
 
 def test_dark_mode_follows_the_system(browser, live):

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import AXE, BASE_CONFIG, SiteFolder, _axe, _open
+from tests.conftest import BASE_CONFIG, SiteFolder, _axe, _open
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 SANDBOX = {"allow-scripts", "allow-same-origin", "allow-top-navigation-by-user-activation", "allow-popups",
@@ -323,11 +323,9 @@ def test_messages_from_another_origin_or_window_do_not_resize(browser, hosted):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_embed_pages_pass_axe_and_follow_the_theme_asked_for(browser, hosted, scheme):
-    if not AXE.is_file():
-        pytest.skip("tests/vendor/axe.min.js is missing")
+def test_embed_pages_pass_axe_and_follow_the_theme_asked_for(axe_context, hosted, scheme):
     base, _ = hosted
-    context = browser.new_context(viewport={"width": 280, "height": 600}, color_scheme=scheme)
+    context = axe_context(280, scheme, height=600)
     tab = _open(context, base + "embed/wall/")
     problems = {}
     for path in ("embed/wall/", "embed/wall/pack/", "embed/stories/acme-onboarding/",
@@ -344,7 +342,6 @@ def test_embed_pages_pass_axe_and_follow_the_theme_asked_for(browser, hosted, sc
     tab.goto(f"{base}embed/stories/acme-onboarding/?theme={scheme}", wait_until="load")
     assert tab.evaluate("getComputedStyle(document.querySelector('.card')).backgroundColor") != card
     assert tab.errors == []
-    context.close()
 
 
 def test_the_panel_preview_loads_only_when_opened_and_fits(browser, hosted):

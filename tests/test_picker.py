@@ -11,7 +11,7 @@ import pytest
 
 from advocacy.pipeline import load_site
 from advocacy.match import picker_data
-from tests.conftest import AXE, SiteFolder, _layout_problems, _open, _tab_to
+from tests.conftest import SiteFolder, _layout_problems, _open, _tab_to
 
 PROFILES = [("logistics", "201-1000", "europe"), ("healthcare", "", ""), ("", "5000+", "north-america"),
             ("food-beverage", "1-50", "asia-pacific")]
@@ -167,11 +167,9 @@ def test_the_picker_works_from_the_keyboard_alone(browser, sample):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_picker_with_results_passes_axe_and_fits_360px(browser, sample, scheme):
-    if not AXE.is_file():
-        pytest.skip("tests/vendor/axe.min.js is missing")
+def test_the_picker_with_results_passes_axe_and_fits_360px(axe_context, sample, scheme):
     _, base = sample
-    context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme=scheme)
+    context = axe_context(360, scheme)
     tab = _open(context, base)
     problems = {}
     for path in ("", "stories/"):
@@ -181,4 +179,3 @@ def test_the_picker_with_results_passes_axe_and_fits_360px(browser, sample, sche
         assert _shown(tab)
         problems[path] = _layout_problems(tab, 360)
     assert problems == {"": None, "stories/": None}
-    context.close()

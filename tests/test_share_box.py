@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import AXE, SiteFolder, _layout_problems, _open, _tab_to
+from tests.conftest import SiteFolder, _layout_problems, _open, _tab_to
 
 VIDEO = """\
 ---
@@ -162,12 +162,9 @@ def test_without_javascript_the_link_is_there_to_select(browser, sample):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_pages_with_a_share_box_pass_axe_and_fit_360px(browser, sample, scheme):
-    if not AXE.is_file():
-        pytest.skip("tests/vendor/axe.min.js is missing")
+def test_pages_with_a_share_box_pass_axe_and_fit_360px(axe_context, sample, scheme):
     _, base = sample
-    context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme=scheme,
-                                  permissions=["clipboard-read", "clipboard-write"])
+    context = axe_context(360, scheme, permissions=["clipboard-read", "clipboard-write"])
     tab = _open(context, base)
     problems = {}
     for path in SAMPLE_PAGES:
@@ -176,4 +173,3 @@ def test_pages_with_a_share_box_pass_axe_and_fit_360px(browser, sample, scheme):
         _says(tab, "Link copied.")  # axe sees the box with its status
         problems[path] = _layout_problems(tab, 360)
     assert problems == dict.fromkeys(SAMPLE_PAGES)
-    context.close()
