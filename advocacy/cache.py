@@ -15,6 +15,7 @@ import hmac
 import os
 import pickle
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -129,6 +130,14 @@ class BuildCache:
                 self._new.setdefault(namespace, {})[key] = value
         return value
 
+    def get_or_make(self, namespace: str, key: str, make: Callable[[], Any]) -> Any:
+        """The value of `key`, or `make()`'s, then kept."""
+        value = self.get(namespace, key)
+        if value is None:
+            value = make()
+            self.put(namespace, key, value)
+        return value
+
     def keep_unused(self, namespace: str) -> None:
         """Make `namespace` lasting: its entries outlive builds that do not use them, for a while."""
         self._lasting.add(namespace)
@@ -153,7 +162,8 @@ class BuildCache:
         entries = dict(self._new)
         unused: dict[str, dict[str, int]] = {}
         for namespace in self._lasting:
-            used, old, ages = self._new.get(namespace, {}), self._old.get(namespace, {}), self._unused.get(namespace, {})
+            used, old = self._new.get(namespace, {}), self._old.get(namespace, {})
+            ages = self._unused.get(namespace, {})
             unused[namespace] = {key: ages.get(key, 0) + 1 for key in old
                                  if key not in used and ages.get(key, 0) < UNUSED_BUILDS_KEPT}
             entries[namespace] = {**used, **{key: old[key] for key in unused[namespace]}}

@@ -136,7 +136,7 @@ class TemplateDigests:
         if name not in self._digests:
             closure = self._closure(name)
             if closure is None:  # every template of the theme
-                closure = sorted({n for n in self._env.loader.list_templates()} | {name})
+                closure = sorted({*self._env.loader.list_templates(), name})
             self._digests[name] = content_hash(*(part for n in closure for part in (n, self._source(n) or "")))
         return self._digests[name]
 
@@ -247,8 +247,4 @@ class RecordResults:
         if fingerprint is None:
             return make()
         key = content_hash(self._fingerprints.global_fingerprint, self._made_with, options, fingerprint)
-        result = self._cache.get(self._namespace, key)
-        if result is None:
-            result = make()
-            self._cache.put(self._namespace, key, result)
-        return result
+        return self._cache.get_or_make(self._namespace, key, make)

@@ -138,12 +138,7 @@ def plan_pages(site: Site, problems: Problems, cache: BuildCache | None = None) 
 def _picker(site: Site, cache: BuildCache | None) -> dict[str, Any]:
     if cache is None:
         return ranking.picker_data(site)
-    key = content_hash(ranking.picker_inputs(site))
-    picker = cache.get("picker", key)
-    if picker is None:
-        picker = ranking.picker_data(site)
-        cache.put("picker", key, picker)
-    return picker
+    return cache.get_or_make("picker", content_hash(ranking.picker_inputs(site)), lambda: ranking.picker_data(site))
 
 
 def _home(site: Site) -> dict[str, Any]:

@@ -76,4 +76,3 @@ def _render_chunk(chunk: range) -> tuple[range, list[bytes | Linked | None], lis
     outcome = [_render_one(renderer, pages[i], fingerprints[i], store, problems) for i in chunk]
     journal = renderer.cache.drain() if renderer.cache is not None else []
     return chunk, outcome, problems.items, journal
-

@@ -56,6 +56,7 @@ class Theme:
         if own.resolve() == builtin.resolve():
             self.dirs = [builtin]
         self.missing = name != "default" and not own.is_dir()
+        self._element_ids: tuple[frozenset[str], tuple[str, ...]] | None = None
 
     def links_outside(self) -> list[Path]:
         """Files and folders of the site's own theme that are links to outside the site."""
@@ -63,7 +64,13 @@ class Theme:
         return [link for theme_dir in own for link in files_under(theme_dir, self.root)[1]]
 
     def element_ids(self) -> tuple[frozenset[str], tuple[str, ...]]:
-        """(ids, id prefixes) the templates give their elements: id="related", id="talk-{{ ... }}"."""
+        """(ids, id prefixes) the templates give their elements: id="related", id="talk-{{ ... }}".
+        Read once: the page fingerprints and the renderer both ask."""
+        if self._element_ids is None:
+            self._element_ids = self._read_element_ids()
+        return self._element_ids
+
+    def _read_element_ids(self) -> tuple[frozenset[str], tuple[str, ...]]:
         ids: set[str] = set()
         prefixes: set[str] = set()
         for theme_dir in self.dirs:
@@ -199,11 +206,7 @@ class Renderer:
         if self.cache is None:
             return self.markdown.render(text)
         key = content_hash(self.markdown_settings, text)
-        html = self.cache.get("markdown", key)
-        if html is None:
-            html = str(self.markdown.render(text))
-            self.cache.put("markdown", key, html)
-        return Markup(html)
+        return Markup(self.cache.get_or_make("markdown", key, lambda: str(self.markdown.render(text))))
 
     def render(self, page: Page, problems: Problems) -> bytes | None:
         """The page's bytes, or None with a problem naming the template line."""

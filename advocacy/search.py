@@ -18,10 +18,10 @@ import functools
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup, escape
