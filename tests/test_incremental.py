@@ -9,6 +9,7 @@ import os
 import random
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -278,7 +279,12 @@ def test_fork_map_gives_a_plain_maps_results_in_order_from_several_processes():
     items = list(range(300))
     assert fork_map(lambda i: i * i, items, minimum=1) == [i * i for i in items]
     if workers_for(len(items), 1) > 1:
-        assert len(set(fork_map(lambda i: os.getpid(), items, minimum=1))) > 1
+        def pid_after_a_while(i):  # a chunk lasts long enough for the other worker to take the next
+            time.sleep(0.002)
+            return os.getpid()
+
+        pids = set(fork_map(pid_after_a_while, items, minimum=1))
+        assert os.getpid() not in pids and len(pids) > 1
     assert set(fork_map(lambda i: os.getpid(), items, minimum=10**6)) == {os.getpid()}  # too few: here
 
 
