@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import advocacy
+from advocacy.whole_files import remove_abandoned, write_whole
 
 CACHE_DIR = ".advocacy-cache"
 CACHE_FILE = "build.pickle"
@@ -167,19 +168,20 @@ class BuildCache:
             unused[namespace] = {key: ages.get(key, 0) + 1 for key in old
                                  if key not in used and ages.get(key, 0) < UNUSED_BUILDS_KEPT}
             entries[namespace] = {**used, **{key: old[key] for key in unused[namespace]}}
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        def write(file: BinaryIO) -> None:
+            file.write(bytes(_MAC_SIZE))  # the MAC's place, filled once the payload is written
+            signed = _Signed(file, hmac.new(self._secret, digestmod=hashlib.sha256))
+            # streamed: a big site's cache is never one more copy in memory (70 MB at 4,000 stories)
+            pickle.dump((self._fingerprint, entries, unused), signed, protocol=pickle.HIGHEST_PROTOCOL)
+            file.seek(0)
+            file.write(signed.mac.digest())
+
         try:
             self.path.parent.mkdir(exist_ok=True)
-            with temporary.open("wb") as file:
-                file.write(bytes(_MAC_SIZE))  # the MAC's place, filled once the payload is written
-                signed = _Signed(file, hmac.new(self._secret, digestmod=hashlib.sha256))
-                # streamed: a big site's cache is never one more copy in memory (70 MB at 4,000 stories)
-                pickle.dump((self._fingerprint, entries, unused), signed, protocol=pickle.HIGHEST_PROTOCOL)
-                file.seek(0)
-                file.write(signed.mac.digest())
-            os.replace(temporary, self.path)
+            remove_abandoned(self.path.parent)  # what killed builds left
+            write_whole(self.path, write)
         except OSError:
-            temporary.unlink(missing_ok=True)
+            pass
 
 
 class _Signed:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 from advocacy.cache import BuildCache
+from advocacy.whole_files import is_abandoned, is_temporary, write_whole
 from advocacy.write import Linked
 
 NAMESPACE = "pages"
@@ -51,15 +53,12 @@ class PageStore:
         if not self.enabled:
             return None
         file = self.folder / fingerprint
-        temporary = self.folder / f".{fingerprint}.{os.getpid()}.tmp"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(data)
-            os.replace(temporary, file)  # never half a page under a fingerprint's name
+            write_whole(file, lambda out: out.write(data))  # never half a page under a fingerprint's name
             stat = file.stat()
             self.remember(fingerprint, stat)
         except OSError:
-            temporary.unlink(missing_ok=True)
             return None
         return Linked(file, (stat.st_dev, stat.st_ino))
 
@@ -79,7 +78,10 @@ class PageStore:
             return
         for entry in entries:
             try:
-                if entry.name not in kept and entry.stat().st_mtime < old:
+                if is_temporary(entry.name):
+                    if is_abandoned(Path(entry.path)):  # a killed build's
+                        os.unlink(entry.path)
+                elif entry.name not in kept and entry.stat().st_mtime < old:
                     os.unlink(entry.path)
             except OSError:
                 continue

@@ -12,15 +12,15 @@ is never unpickled; at worst the shard is indexed again.
 
 from __future__ import annotations
 
-import os
 import re
 
 from advocacy.cache import BuildCache, content_hash
 from advocacy.search_shards import is_index_part
+from advocacy.whole_files import is_abandoned, is_temporary, write_whole
 
 _NAMESPACE = "search-shards"
 _FOLDER = "search"
-_OWN_FILE = re.compile(r"[0-9a-f]{32}(\.\d+\.tmp)?")  # what prune may remove: kept files and unfinished ones
+_OWN_FILE = re.compile(r"[0-9a-f]{32}")  # what prune may remove, besides unfinished files
 
 Manifest = tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # (file hash, ((path, size), ...)) per kept file
 
@@ -89,9 +89,7 @@ class ShardStore:
 
     def _write(self, digest: str, data: bytes) -> None:
         self._folder.mkdir(parents=True, exist_ok=True)
-        temporary = self._folder / f"{digest}.{os.getpid()}.tmp"
-        temporary.write_bytes(data)
-        os.replace(temporary, self._folder / digest)
+        write_whole(self._folder / digest, lambda file: file.write(data))
         self._known[digest] = data
 
     def prune(self) -> None:
@@ -100,7 +98,10 @@ class ShardStore:
             return
         try:
             for file in self._folder.iterdir():
-                if _OWN_FILE.fullmatch(file.name) and file.name not in self._used and not file.is_symlink():
+                if is_temporary(file.name):
+                    if is_abandoned(file):  # a killed build's
+                        file.unlink(missing_ok=True)
+                elif _OWN_FILE.fullmatch(file.name) and file.name not in self._used and not file.is_symlink():
                     file.unlink(missing_ok=True)
         except OSError:
             pass  # what is left is removed by a later build

@@ -11,7 +11,6 @@ available" page at its old URLs instead, which shows nothing of it.
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from advocacy.errors import Problem
 from advocacy.pages import Page, path_for
 from advocacy.site import Site
 from advocacy.site_files import RECORD_FILE
+from advocacy.whole_files import remove_abandoned, write_whole
 
 REMOVED = "removed"
 GONE_TEMPLATE = "gone.html"
@@ -136,7 +136,6 @@ def record_published(root: Path, old: UrlRecord, planned_paths: Iterable[str]) -
     file = root / RECORD_FILE
     if file.is_file() and file.read_text(encoding="utf-8", errors="replace") == text:
         return False
-    staging = file.with_name(".advocacy-urls.tmp")  # ignored by git, like all .advocacy-*
-    staging.write_text(text, encoding="utf-8")
-    os.replace(staging, file)  # never half a record, even if the build is killed
+    remove_abandoned(root, file.name)  # what a killed build left
+    write_whole(file, lambda out: out.write(text.encode()))  # never half a record, even if the build is killed
     return True
