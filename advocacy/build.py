@@ -21,6 +21,7 @@ from advocacy.write import check_output_dir
 
 if TYPE_CHECKING:
     from advocacy.pages import Page
+    from advocacy.resident import Resident
     from advocacy.site import Site
 
 Progress = Callable[[int, int], None]  # (pages rendered so far, pages in all)
@@ -85,24 +86,26 @@ def build_date_from_env() -> dt.date:
 def build(root: Path, output: Path, *, drafts: bool = False, base_url: str | None = None,
           build_date: dt.date | None = None, progress: Progress | None = None,
           accept_removed: bool = False, record: bool = True,
-          on_wait: Callable[[], None] | None = None) -> BuildResult:
+          on_wait: Callable[[], None] | None = None, resident: Resident | None = None) -> BuildResult:
     """Build the site at `root` into `output`; ContentError if anything is wrong.
     With `record` (never for a build with drafts) the URLs it published are
     added to published-urls.txt; the preview passes record=False. One build at
-    a time writes an output folder: `on_wait` is called if this one must wait."""
+    a time writes an output folder: `on_wait` is called if this one must wait.
+    A `resident` (the preview's) keeps what builds in this process can share."""
     check_output_dir(root, output)
     with output_lock(output, on_wait):
         return _build_locked(root, output, drafts=drafts, base_url=base_url, build_date=build_date,
-                             progress=progress, accept_removed=accept_removed, record=record)
+                             progress=progress, accept_removed=accept_removed, record=record, resident=resident)
 
 
 def _build_locked(root: Path, output: Path, *, drafts: bool, base_url: str | None, build_date: dt.date | None,
-                  progress: Progress | None, accept_removed: bool, record: bool) -> BuildResult:
+                  progress: Progress | None, accept_removed: bool, record: bool,
+                  resident: Resident | None) -> BuildResult:
     started = time.perf_counter()
     build_date = build_date or build_date_from_env()
     last = LastBuildRecord(root, output, drafts, base_url, build_date, accept_removed, record)
     inputs = scan_inputs(root)
-    unchanged = last.unchanged(inputs)
+    unchanged = last.unchanged(inputs.trusted())
     if unchanged is not None:  # the same inputs, the output as it was left: nothing to do
 
         def load() -> tuple[Site, list[Page]]:
@@ -118,4 +121,5 @@ def _build_locked(root: Path, output: Path, *, drafts: bool, base_url: str | Non
     from advocacy.pipeline import build_changed
 
     return build_changed(root, output, last, inputs, started, drafts=drafts, base_url=base_url,
-                         build_date=build_date, progress=progress, accept_removed=accept_removed, record=record)
+                         build_date=build_date, progress=progress, accept_removed=accept_removed, record=record,
+                         resident=resident)

@@ -156,10 +156,15 @@ class BuildCache:
         journal, self._journal = self._journal, []
         return journal
 
-    def save(self) -> None:
-        """Write what this build used, atomically; a cache that cannot be written is skipped."""
-        if self._secret is None:
-            return
+    def next_build(self) -> None:
+        """Start another build with this cache as the last build's save would leave it,
+        without writing it: a resident preview keeps its cache in memory between builds."""
+        self._old, self._unused = self._kept()
+        self._new, self._journal = {}, []
+
+    def _kept(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, int]]]:
+        """What a save keeps: the entries this build used, and those of lasting namespaces
+        that it did not use (with how many builds they went unused) for a while."""
         entries = dict(self._new)
         unused: dict[str, dict[str, int]] = {}
         for namespace in self._lasting:
@@ -168,6 +173,14 @@ class BuildCache:
             unused[namespace] = {key: ages.get(key, 0) + 1 for key in old
                                  if key not in used and ages.get(key, 0) < UNUSED_BUILDS_KEPT}
             entries[namespace] = {**used, **{key: old[key] for key in unused[namespace]}}
+        return entries, unused
+
+    def save(self) -> None:
+        """Write what this build used, atomically; a cache that cannot be written is skipped."""
+        if self._secret is None:
+            return
+        entries, unused = self._kept()
+
         def write(file: BinaryIO) -> None:
             file.write(bytes(_MAC_SIZE))  # the MAC's place, filled once the payload is written
             signed = _Signed(file, hmac.new(self._secret, digestmod=hashlib.sha256))

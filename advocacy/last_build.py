@@ -84,8 +84,27 @@ def _walk(folder: Path | str, prefix: str, found: dict[str, Stat]) -> bool:
     return True
 
 
-def scan_inputs(root: Path) -> dict[str, Stat] | None:
-    """The stat of every file a build reads; None when that cannot be trusted (links, racy times)."""
+@dataclass
+class InputScan:
+    """The stat of every file a build reads (None where links make that unsure), and when it was taken."""
+
+    stats: dict[str, Stat] | None
+    started: int  # time_ns
+
+    def settled(self) -> dict[str, Stat]:
+        """The files changed more than a second before the scan: a later save of one changes its stat.
+        One changed later may be saved again within the same tick of the clock, its stat unchanged."""
+        return {name: stat for name, stat in (self.stats or {}).items() if stat[1] <= self.started - RACY_NS}
+
+    def trusted(self) -> dict[str, Stat] | None:
+        """Every stat, when all of them are settled; else None (nothing may be skipped by them)."""
+        if self.stats is None or any(mtime > self.started - RACY_NS for _, mtime, _ in self.stats.values()):
+            return None
+        return self.stats
+
+
+def scan_inputs(root: Path) -> InputScan:
+    """The stat of every file a build reads."""
     started = time.time_ns()
     found: dict[str, Stat] = {}
     try:
@@ -96,12 +115,10 @@ def scan_inputs(root: Path) -> dict[str, Stat] | None:
         if root.resolve() not in builtin_theme_dir().resolve().parents:
             folders.append((builtin_theme_dir(), "<builtin>"))
         if not all(_walk(folder, prefix, found) for folder, prefix in folders):
-            return None
+            return InputScan(None, started)
     except OSError:
-        return None
-    if any(mtime > started - RACY_NS for _, mtime, _ in found.values()):
-        return None
-    return found
+        return InputScan(None, started)
+    return InputScan(found, started)
 
 
 def scan_output(output: Path) -> dict[str, Stat]:

@@ -28,13 +28,14 @@ from advocacy.fingerprint import (
     file_digest,
     reads_outside_context,
 )
-from advocacy.last_build import LastBuild, LastBuildRecord, Stat, summarize
+from advocacy.last_build import InputScan, LastBuild, LastBuildRecord, summarize
 from advocacy.minify import published_assets
 from advocacy.page_store import PageStore
 from advocacy.pages import Page, plan_pages
 from advocacy.parallel import render_pages
 from advocacy.paths import OUTSIDE_ROOT, files_under, relative
 from advocacy.render import Renderer, Theme, builtin_theme_dir, markdown_settings
+from advocacy.resident import Resident
 from advocacy.search import SearchUnavailable, build_index, search_documents
 from advocacy.site import Site, build_site
 from advocacy.url_record import UrlRecord, check_published, gone_pages, read_record, record_published
@@ -49,11 +50,13 @@ def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
 
 
 def load_with_keys(root: Path, drafts: bool, base_url: str | None, build_date: dt.date | None,
-          cache: BuildCache | None) -> tuple[Site | None, Problems, dict[str, str]]:
-    """load_site, and the hash of every content file's bytes (for page fingerprints)."""
+                   cache: BuildCache | None, known: dict[str, str] | None = None
+                   ) -> tuple[Site | None, Problems, dict[str, str]]:
+    """load_site, and the hash of every content file's bytes (for page fingerprints);
+    the files `known` (to have these keys) are not read again."""
     problems = Problems()
     config = load_config(root, problems, base_url)
-    content = load_content(root, problems, cache)
+    content = load_content(root, problems, cache, known)
     if config is None:
         return None, problems, content.keys
     site = build_site(root, config, content, problems, build_date or build_date_from_env(), drafts)
@@ -186,12 +189,16 @@ def _check_share_image(root: Path, site: Site, problems: Problems) -> None:
                          f"'share.image' file static{image} was not found; link previews use the theme's picture")
 
 
-def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: dict[str, Stat] | None, started: float,
+def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: InputScan, started: float,
                   *, drafts: bool, base_url: str | None, build_date: dt.date, progress: Progress | None,
-                  accept_removed: bool, record: bool) -> BuildResult:
-    """build()'s work when something changed: load, render what changed, write, record."""
-    cache = BuildCache(root)
-    site, problems, keys = load_with_keys(root, drafts, base_url, build_date, cache)
+                  accept_removed: bool, record: bool, resident: Resident | None = None) -> BuildResult:
+    """build()'s work when something changed: load, render what changed, write, record.
+    With a `resident`, its cache is used (and saved when it closes), and files it read stay unread."""
+    cache = resident.cache() if resident is not None else BuildCache(root)
+    known = resident.known_keys(inputs) if resident is not None else None
+    site, problems, keys = load_with_keys(root, drafts, base_url, build_date, cache, known)
+    if resident is not None:
+        resident.remember(inputs, keys)
     if site is None:
         raise ContentError(problems)
     rendered = render_output(root, site, problems, progress, search=True, cache=cache,
@@ -201,11 +208,12 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: dict[
     write_output(output, rendered.files)
     paths = [page.path for page in rendered.pages]
     wrote_record = record and not drafts and record_published(root, rendered.urls, paths)
-    cache.save()
+    if resident is None:
+        cache.save()
     PageStore(cache).prune()
     previous = last.previous()
     summary = summarize(site, rendered.pages)
-    last.save(LastBuild(summary, problems, rendered.fingerprints, inputs), wrote_record)
+    last.save(LastBuild(summary, problems, rendered.fingerprints, inputs.trusted()), wrote_record)
     changed = [page.path for page in rendered.pages if previous is None
                or previous.fingerprints.get(page.output, "") != rendered.fingerprints.get(page.output)]
     return BuildResult(summary, problems, output, time.perf_counter() - started,

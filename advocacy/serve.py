@@ -21,6 +21,7 @@ from advocacy.build import build
 from advocacy.config import CONFIG_FILE
 from advocacy.errors import ContentError, Problem, UsageError
 from advocacy.preview_http import PreviewServer, PreviewState
+from advocacy.resident import Resident
 
 PREVIEW_DIR = ".advocacy-preview"
 WATCHED = ("content", "static", "themes")
@@ -76,6 +77,7 @@ class Preview:
         self.drafts = drafts
         self.report = report or (lambda event: None)
         self.state = PreviewState()
+        self.resident = Resident(root)  # what the rebuilds share, in memory
         self.server = bind(host, port, self.folder, self.state, next_free=next_free)
         shown = f"[{host}]" if ":" in host else host  # the address itself: no doubt which one "localhost" is
         self.port: int = self.server.server_address[1]
@@ -91,7 +93,8 @@ class Preview:
     def rebuild(self, changed: list[str]) -> BuildEvent:
         started = time.perf_counter()
         try:
-            result = build(self.root, self.folder, drafts=self.drafts, base_url=self.url, record=False)
+            result = build(self.root, self.folder, drafts=self.drafts, base_url=self.url, record=False,
+                           resident=self.resident)
         except ContentError as exc:
             event = BuildEvent(False, time.perf_counter() - started, problems=exc.problems.items, changed=changed)
         except (UsageError, OSError) as exc:  # advocacy.yaml deleted or unreadable mid-edit, a full disk
@@ -138,6 +141,7 @@ class Preview:
             self.server.shutdown()
             self._thread.join(timeout=5)
         self.server.server_close()
+        self.resident.close()
 
 
 def _relative(path: str | Path, root: Path) -> str:

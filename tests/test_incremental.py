@@ -24,6 +24,7 @@ from advocacy.errors import Problem
 from advocacy.fingerprint import SITE_READS, TEMPLATE_READS, reads_outside_context
 from advocacy.preview_page import inject
 from advocacy.render import builtin_theme_dir
+from advocacy.resident import Resident
 from advocacy.write import write_output
 from benchmarks.build_times import edit_template
 from benchmarks.sitegen import generate
@@ -56,8 +57,8 @@ def _site(tmp_path: Path, stories: int, seed: int) -> Path:
     return site
 
 
-def _build(root: Path, output: Path):
-    return build(root, output, build_date=TODAY, accept_removed=True)
+def _build(root: Path, output: Path, resident: Resident | None = None):
+    return build(root, output, build_date=TODAY, accept_removed=True, resident=resident)
 
 
 def _tree(folder: Path) -> dict[str, Path]:
@@ -171,17 +172,19 @@ class Editor:
              "toggle_reference", "change_industry", "nothing")
 
 
-def test_every_incremental_build_is_the_clean_build(tmp_path, monkeypatch):
+@pytest.mark.parametrize("resident", [False, True], ids=["one process per build", "resident (the preview)"])
+def test_every_incremental_build_is_the_clean_build(tmp_path, monkeypatch, resident):
     monkeypatch.setattr(parallel, "MIN_PAGES", 40)  # the pool too, on a small site
     site = _site(tmp_path, 12, 3)
     output = site / "output"
-    _build(site, output)
+    kept = Resident(site) if resident else None
+    _build(site, output, kept)
     editor = Editor(site, random.Random(7))
     for round_number in range(ROUNDS):
         done = editor.rng.sample(Editor.EDITS, editor.rng.choice([1, 1, 2]))
         for name in done:
             getattr(editor, name)()
-        result = _build(site, output)
+        result = _build(site, output, kept)
         differences = _differences(output, _clean_build(site, tmp_path / "clean"))
         assert differences == [], f"round {round_number} after {done}: {differences[:5]}"
         assert result.rendered <= len(result.changed)  # only pages whose inputs changed were rendered

@@ -17,6 +17,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from advocacy.errors import UsageError
+from advocacy.build import build
+from advocacy.cache import CACHE_DIR, CACHE_FILE
 from advocacy.serve import PREVIEW_DIR, Preview
 from tests.conftest import STORY
 
@@ -339,3 +341,20 @@ def test_ipv6_loopback(site):
         conn.close()
     finally:
         preview.close()
+
+
+def test_the_preview_keeps_its_cache_in_memory_and_saves_it_when_it_stops(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # a key of this test's own
+    saved = site.root / CACHE_DIR / CACHE_FILE
+    preview = Preview(site.root, port=0)
+    try:
+        preview.start()
+        site.write("content/stories/acme-onboarding.md", STORY.replace("How Acme cut onboarding", "Acme, faster"))
+        assert preview.rebuild(["content/stories/acme-onboarding.md"]).ok
+        assert not saved.exists()  # no build of the preview read or wrote it
+    finally:
+        preview.close()
+    assert saved.is_file()
+    # the next process starts from what the preview made: nothing is rendered again
+    again = build(site.root, tmp_path / "elsewhere", drafts=True, base_url=preview.url, record=False)
+    assert again.summary.page_total > 0 and again.rendered == 0

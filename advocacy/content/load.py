@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,9 +33,11 @@ class Content:
     keys: dict[str, str] = field(default_factory=dict)  # file -> hash of its bytes, for page fingerprints
 
 
-def load_content(root: Path, problems: Problems, cache: BuildCache | None = None) -> Content:
+def load_content(root: Path, problems: Problems, cache: BuildCache | None = None,
+                 known: Mapping[str, str] | None = None) -> Content:
     """Load every content file under `root/content`; problems go to `problems`.
-    With a cache, a file whose bytes were seen before is not parsed again."""
+    With a cache, a file whose bytes were seen before is not parsed again, and
+    one `known` to have a key (not changed since it was read) is not read either."""
     content = Content()
     content_dir = root / "content"
     if not content_dir.is_dir():
@@ -63,6 +66,11 @@ def load_content(root: Path, problems: Problems, cache: BuildCache | None = None
             if not folder_inside or (entry.is_symlink() and not inside(path, root)):
                 problems.error(rel, 1, OUTSIDE_ROOT)
                 content.invalid.append(Invalid(kind.folder, rel, {}, {}))
+                continue
+            key = known.get(rel) if known is not None and cache is not None else None
+            if key is not None and cache.get("content", key) is not None:
+                found.append((kind, rel, b"", key))  # parsed before: its bytes are not needed
+                content.keys[rel] = key
                 continue
             try:
                 raw = path.read_bytes()
