@@ -40,6 +40,7 @@ SITE_READS = frozenset({"events", "taxonomies", "build_date", "collection_items"
 _SITE_READ = re.compile(r"\bsite\b(\s*\.\s*(\w+))?")
 
 
+_REFERENCES = "template-references"  # a template's source -> the templates it names
 _SHARED = 16  # lists longer than this are kept walked: the site's lists, which many pages show
 
 
@@ -96,10 +97,12 @@ class TemplateDigests:
     """The hash of a template with every template it extends, includes or imports,
     found in its source (Jinja's own list), so that an edit of story.html re-renders
     the stories, not every page. A template naming another by a value (a variable
-    include) depends on every template."""
+    include) depends on every template. What a source references is kept in `cache`:
+    parsing the theme's templates again would take longer than the rest of a small build."""
 
-    def __init__(self, template_dirs: list[Path]):
+    def __init__(self, template_dirs: list[Path], cache: BuildCache | None = None):
         self._env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dirs))
+        self._cache = cache
         self._sources: dict[str, str | None] = {}
         self._digests: dict[str, str] = {}
 
@@ -123,14 +126,23 @@ class TemplateDigests:
             source = self._source(current)
             if source is None:
                 continue
-            try:
-                referenced = list(jinja2.meta.find_referenced_templates(self._env.parse(source)))
-            except jinja2.TemplateSyntaxError:
-                continue  # the render reports it; its own text is in the hash
+            referenced = self._references(source)
             if None in referenced:
                 return None
             pending.extend(referenced)
         return sorted(seen)
+
+    def _references(self, source: str) -> list[str | None]:
+        """The templates `source` names (None for one named by a value)."""
+        def parse() -> list[str | None]:
+            try:
+                return list(jinja2.meta.find_referenced_templates(self._env.parse(source)))
+            except jinja2.TemplateSyntaxError:
+                return []  # the render reports it; its own text is in the hash
+
+        if self._cache is None:
+            return parse()
+        return self._cache.get_or_make(_REFERENCES, content_hash(jinja2.__version__, source), parse)
 
     def of(self, name: str) -> str:
         if name not in self._digests:

@@ -16,7 +16,7 @@ from advocacy import (
 # the module: embed.py imports this one for Page and path_for
 from advocacy import embed
 from advocacy.cache import BuildCache, content_hash
-from advocacy.content.records import Customer, Record, Tagged
+from advocacy.content.records import Customer, Record, Story, Tagged, Video
 from advocacy.content.schema import KINDS
 from advocacy.errors import Problems
 from advocacy.facets import facets_for, search_facets
@@ -91,15 +91,7 @@ def plan_pages(site: Site, problems: Problems, cache: BuildCache | None = None) 
         Page("collections/", "collections.html", {"items": [c for c in site.collections if not c.unlisted]}),
         Page("search/", "search.html", {"search_facets": search_facets(site)}, in_sitemap=False),
     ]
-    for story in site.stories:
-        pages.append(Page(path_for(story), "story.html", {
-            "item": story, "customer": site.customer_of(story), "related": site.related(story),
-            "events": site.events_of(site.customer_of(story)),
-            "request_url": peer_request_url(site, site.customer_of(story), story)}))
-    for video in site.videos:
-        pages.append(Page(path_for(video), "video.html", {
-            "item": video, "customer": site.customer_of(video),
-            "request_url": peer_request_url(site, site.customer_of(video), video)}))
+    pages += [story_or_video_page(site, item) for item in [*site.stories, *site.videos]]
     for customer in site.customers.values():
         pages.append(Page(path_for(customer), "customer.html", {
             "item": customer, "stories": site.items_of(customer, "stories"),
@@ -133,6 +125,17 @@ def plan_pages(site: Site, problems: Problems, cache: BuildCache | None = None) 
     pages.append(Page("sitemap.xml", "sitemap.xml", {"pages": [p for p in pages if p.in_sitemap]}, in_sitemap=False))
     pages += _redirects(site, {page.output: page for page in pages}, problems)
     return pages
+
+
+def story_or_video_page(site: Site, item: Story | Video) -> Page:
+    """The page of a story or a video (made alone too: the preview shows an edited one first)."""
+    customer = site.customer_of(item)
+    if isinstance(item, Story):
+        return Page(path_for(item), "story.html", {
+            "item": item, "customer": customer, "related": site.related(item), "events": site.events_of(customer),
+            "request_url": peer_request_url(site, customer, item)})
+    return Page(path_for(item), "video.html", {
+        "item": item, "customer": customer, "request_url": peer_request_url(site, customer, item)})
 
 
 def _picker(site: Site, cache: BuildCache | None) -> dict[str, Any]:

@@ -72,6 +72,7 @@ class Rendered:
     fingerprints: dict[str, str] = field(default_factory=dict)  # page output -> fingerprint
     rendered: int = 0  # pages rendered, not kept from an earlier build
     urls: UrlRecord = field(default_factory=UrlRecord)  # published-urls.txt as the build read it
+    renderer: Renderer | None = None
 
 
 def render_site(root: Path, site: Site, problems: Problems, progress: Progress | None = None,
@@ -109,7 +110,7 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     fingerprints = _fingerprints(site, theme, static, cache, keys) if store is not None else None
     cards = CardCache(RecordResults(cache, fingerprints, CARD_NAMESPACE, fingerprints.templates.of(CARD_TEMPLATE))
                       if fingerprints is not None and not fingerprints.whole_site else None)
-    renderer = Renderer(site, theme, cache, cards)
+    renderer = result.renderer = Renderer(site, theme, cache, cards)
     todo: list[Page] = []
     for page in result.pages:
         if page.output in result.files:
@@ -158,7 +159,7 @@ def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: Buil
     own_templates = [d / "templates" for d in theme.dirs if d.resolve() != builtin]
     return Fingerprints(site, keys, [cache.code, jinja2.__version__, markdown_it.__version__, file_digest(theme_files),
                                      static_state, markdown_settings(site, theme.element_ids())],
-                        TemplateDigests(template_dirs), whole_site=bool(reads_outside_context(own_templates)))
+                        TemplateDigests(template_dirs, cache), whole_site=bool(reads_outside_context(own_templates)))
 
 
 def _search_index(site: Site, renderer: Renderer, problems: Problems,
@@ -210,6 +211,8 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
     wrote_record = record and not drafts and record_published(root, rendered.urls, paths)
     if resident is None:
         cache.save()
+    elif rendered.renderer is not None:
+        resident.remember_build(site, rendered.renderer)
     PageStore(cache).prune()
     previous = last.previous()
     summary = summarize(site, rendered.pages)

@@ -32,7 +32,8 @@ class RelatedIndex:
 
     def __init__(self, stories: Sequence[Story]):
         self.stories = stories
-        self._position = {id(story): position for position, story in enumerate(stories)}
+        # by file, not by object: a story's edited copy (the preview's first page) is the same story
+        self._position = {story.path: position for position, story in enumerate(stories)}
         members: dict[tuple[str, str], bytearray] = {}
         for position, story in enumerate(stories):
             for feature in features(story):
@@ -51,7 +52,7 @@ class RelatedIndex:
             _add(planes, mask, points)
             sharing |= mask
             highest += points
-        own = self._position.get(id(story))
+        own = self._position.get(story.path)
         if own is not None:
             sharing &= ~(1 << own)
         chosen: list[int] = []

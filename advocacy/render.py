@@ -109,7 +109,7 @@ class Renderer:
         reserved_ids = theme.element_ids()
         self.markdown = MarkdownRenderer(site.config.base_path, site.config.markdown.unsafe_html, *reserved_ids)
         self.markdown_settings = markdown_settings(site, reserved_ids)
-        self._bodies: dict[int, Markup] = {}
+        self._bodies: dict[int, tuple[Record, Markup]] = {}  # holding the record keeps its id from being reused
         if cache is not None:
             cache.keep_unused("markdown")  # most bodies are read only when their pages are rendered
         self._image_sizes: dict[str, tuple[int, int] | None] = {}
@@ -197,10 +197,10 @@ class Renderer:
     def body(self, record: Record) -> Markup:
         """A record's Markdown body as safe HTML (rendered once per build, and with
         a cache, once for as long as the text and the site's Markdown settings stay)."""
-        key = id(record)
-        if key not in self._bodies:
-            self._bodies[key] = self._cached_markdown(record.body)
-        return self._bodies[key]
+        known = self._bodies.get(id(record))
+        if known is None:
+            known = self._bodies[id(record)] = record, self._cached_markdown(record.body)
+        return known[1]
 
     def _cached_markdown(self, text: str) -> Markup:
         if self.cache is None:

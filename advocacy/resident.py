@@ -1,15 +1,33 @@
 """What a long-running preview keeps between its builds, so that a build after
-one saved file does not start from the disk again: the build cache, in memory
-(saved when the preview stops), and each content file's key with its stat
-then, so that a file whose stat did not change is not read again.
+one saved file does not start from the disk again:
+
+- the build cache, in memory (saved when the preview stops);
+- each content file's key with its stat then, so that a file whose stat did
+  not change is not read again;
+- the last good build's site and renderer, so that the page of an edited story
+  or video is made first, from the new file and the last build, in a few
+  milliseconds: the preview shows it while the whole build runs, which then
+  gives every page, that one included, exactly as `advocacy build` would.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advocacy.cache import BuildCache
 from advocacy.last_build import InputScan, Stat
+
+if TYPE_CHECKING:  # the pipeline's: imported when a build has something to do
+    from advocacy.render import Renderer
+    from advocacy.site import Site
+
+# What an edit may change for its page to be made first: what the page shows of the
+# item, never which pages exist, which lists or topics hold it, or what ranks beside it.
+TEXT_FIELDS = frozenset({"body", "body_line", "lines", "title", "summary", "quote", "metrics", "people",
+                         "image_alt", "duration"})
+FIRST_PAGE_KINDS = ("stories", "videos")  # their pages show no card of themselves
 
 
 class Resident:
@@ -18,10 +36,13 @@ class Resident:
     def __init__(self, root: Path):
         self.root = root
         self._cache: BuildCache | None = None
-        self._keys: dict[str, tuple[Stat, str]] = {}  # content file -> (its stat when read, the hash of its bytes)
+        self._settled: dict[str, tuple[Stat, str]] = {}  # content file -> (its stat when read, its key)
+        self._built_keys: dict[str, str] = {}  # content file -> its key in the last build
+        self._last: tuple[Site, Renderer] | None = None  # of the last build, if it succeeded
 
     def cache(self) -> BuildCache:
         """The cache of the next build: loaded once, then kept as each build leaves it."""
+        self._last = None  # until this build succeeds
         if self._cache is None:
             self._cache = BuildCache(self.root)
         else:
@@ -31,12 +52,50 @@ class Resident:
     def known_keys(self, scan: InputScan) -> dict[str, str]:
         """The key of each content file read before whose stat is still the same."""
         stats = scan.stats or {}
-        return {name: key for name, (stat, key) in self._keys.items() if stats.get(name) == stat}
+        return {name: key for name, (stat, key) in self._settled.items() if stats.get(name) == stat}
 
     def remember(self, scan: InputScan, keys: dict[str, str]) -> None:
-        """Keep the keys a build read, of the files whose stat will show their next change."""
+        """Keep the keys a build read: for files whose stat will show their next change, to skip them."""
         settled = scan.settled()
-        self._keys = {name: (settled[name], key) for name, key in keys.items() if name in settled}
+        self._settled = {name: (settled[name], key) for name, key in keys.items() if name in settled}
+        self._built_keys = dict(keys)
+
+    def remember_build(self, site: Site, renderer: Renderer) -> None:
+        """The build succeeded: its site and renderer make the first page after the next edit."""
+        self._last = site, renderer
+
+    def first_pages(self, changed: list[str]) -> dict[str, bytes]:
+        """The page of the one story or video whose file `changed`, made from the last
+        build and the file's new text (output file -> bytes). Empty when the edit is
+        more than text (see TEXT_FIELDS), has a mistake, or is of anything else."""
+        from advocacy.content.load import load_file
+        from advocacy.content.schema import KINDS
+        from advocacy.errors import Problems
+        from advocacy.pages import story_or_video_page
+
+        parts = changed[0].split("/") if len(changed) == 1 else []
+        if self._last is None or self._cache is None or len(parts) != 3 or parts[0] != "content" \
+                or parts[1] not in FIRST_PAGE_KINDS:
+            return {}
+        site, renderer = self._last
+        rel, kind = changed[0], parts[1]
+        shown = next((item for item in site.published(kind) if item.path == rel), None)
+        before = self._cache.get("content", self._built_keys.get(rel, ""))
+        try:
+            raw = (self.root / rel).read_bytes()
+        except OSError:
+            return {}
+        problems = Problems()
+        after = load_file(raw, rel, KINDS[kind], problems)
+        if shown is None or before is None or problems.items or type(after) is not type(before[0]):
+            return {}
+        edited = {field.name for field in dataclasses.fields(after)
+                  if repr(getattr(after, field.name)) != repr(getattr(before[0], field.name))}
+        if not edited or not edited <= TEXT_FIELDS:
+            return {}
+        page = story_or_video_page(site, dataclasses.replace(shown, **{name: getattr(after, name) for name in edited}))
+        data = renderer.render(page, problems)
+        return {page.output: data} if data is not None and not problems.items else {}
 
     def close(self) -> None:
         """Save the cache for the next process."""

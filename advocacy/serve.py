@@ -20,8 +20,10 @@ from pathlib import Path
 from advocacy.build import build
 from advocacy.config import CONFIG_FILE
 from advocacy.errors import ContentError, Problem, UsageError
+from advocacy.lock import output_lock
 from advocacy.preview_http import PreviewServer, PreviewState
 from advocacy.resident import Resident
+from advocacy.whole_files import write_whole
 
 PREVIEW_DIR = ".advocacy-preview"
 WATCHED = ("content", "static", "themes")
@@ -92,6 +94,7 @@ class Preview:
 
     def rebuild(self, changed: list[str]) -> BuildEvent:
         started = time.perf_counter()
+        self._show_first(changed)
         try:
             result = build(self.root, self.folder, drafts=self.drafts, base_url=self.url, record=False,
                            resident=self.resident)
@@ -117,6 +120,22 @@ class Preview:
         self.state.publish([p for p in event.problems if not p.is_warning])
         self.report(event)
         return event
+
+    def _show_first(self, changed: list[str]) -> None:
+        """Before the whole build, the page of an edited story or video (Resident.first_pages):
+        open on it, the browser reloads in milliseconds, whatever the size of the site."""
+        try:
+            first = self.resident.first_pages(changed)
+        except Exception:  # noqa: BLE001 - a shortcut only: the build that follows reports any problem
+            return
+        if not first:
+            return
+        with output_lock(self.folder):
+            for output, data in first.items():
+                page = self.folder / output
+                if page.is_file():  # written whole: the build's files are links to its kept pages
+                    write_whole(page, lambda file, data=data: file.write(data))
+        self.state.publish([])
 
     def watch(self, stop: threading.Event | None = None, *, step_ms: int = 50) -> None:
         """Rebuild after every save until `stop` is set (or Ctrl-C, which propagates)."""

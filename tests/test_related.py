@@ -43,11 +43,13 @@ def test_bit_plane_ranking_matches_pairwise_scoring_on_sparse_and_dense_features
             return tuple(sorted({f"{prefix}{rng.randrange(vocabulary)}" for _ in range(rng.randrange(most + 1))}))
 
         stories = [SimpleNamespace(industry=rng.choice([None, *pick("i", 1)]) if rng.random() < 0.9 else None,
-                                   products=pick("p", 3), values=pick("v", 4), use_cases=pick("u", 2))
-                   for _ in range(150)]
+                                   products=pick("p", 3), values=pick("v", 4), use_cases=pick("u", 2),
+                                   path=f"content/stories/{number}.md")
+                   for number in range(150)]
         index = RelatedIndex(stories)
         for story in stories:
             for limit in (1, 3, 6):
                 assert index.related(story, limit) == _brute_force(stories, story, limit)
-        stranger = SimpleNamespace(industry="i0", products=("p1",), values=(), use_cases=())  # not among them
+        stranger = SimpleNamespace(industry="i0", products=("p1",), values=(), use_cases=(),
+                                   path="content/stories/stranger.md")  # not among them
         assert index.related(stranger, 3) == sorted(stories, key=lambda other: -_score(stranger, other))[:3]

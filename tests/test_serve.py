@@ -115,6 +115,10 @@ def test_saving_a_file_rebuilds_and_reloads(site, running):
     after = server.next_reload(before)
     assert after > before
     assert server.page("/stories/acme-onboarding/").h1.get_text(strip=True) == "Acme, faster"
+    # that reload may be the story's page shown first: the whole build's report follows
+    deadline = time.monotonic() + TIMEOUT
+    while not [e for e in server.events if e.changed] and time.monotonic() < deadline:
+        time.sleep(0.02)
     built = [e for e in server.events if e.changed]
     assert built and built[-1].ok and built[-1].changed == ["content/stories/acme-onboarding.md"]
     # a page that loaded the new version waits: no reload without a change
@@ -358,3 +362,28 @@ def test_the_preview_keeps_its_cache_in_memory_and_saves_it_when_it_stops(site, 
     # the next process starts from what the preview made: nothing is rendered again
     again = build(site.root, tmp_path / "elsewhere", drafts=True, base_url=preview.url, record=False)
     assert again.summary.page_total > 0 and again.rendered == 0
+
+
+def test_an_edited_story_is_shown_before_the_whole_build_runs(site, tmp_path, monkeypatch):
+    import advocacy.serve as serve_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    preview = Preview(site.root, port=0)
+    seen_before_build: list[str] = []
+    real_build = serve_module.build
+
+    def build_after_a_look(*args, **kwargs):
+        page = preview.folder / "stories/acme-onboarding/index.html"
+        seen_before_build.append(BeautifulSoup(page.read_bytes(), "html.parser").h1.get_text(strip=True))
+        return real_build(*args, **kwargs)
+
+    try:
+        preview.start()
+        monkeypatch.setattr(serve_module, "build", build_after_a_look)
+        version = preview.state.version
+        site.write("content/stories/acme-onboarding.md", STORY.replace("How Acme cut onboarding", "Acme, faster"))
+        assert preview.rebuild(["content/stories/acme-onboarding.md"]).ok
+        assert seen_before_build == ["Acme, faster"]
+        assert preview.state.version == version + 2  # the first page, then the whole build
+    finally:
+        preview.close()

@@ -1,0 +1,104 @@
+"""The preview's resident state: the page of an edited story or video is made
+first, from the last build, and it is the page the whole build then makes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from advocacy.build import build
+from advocacy.errors import ContentError
+from advocacy.resident import Resident
+from benchmarks.sitegen import generate
+
+TODAY = dt.date(2026, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def own_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def built(tmp_path) -> tuple[Path, Resident]:
+    """A generated site built once by a resident, as `advocacy serve` starts."""
+    root = tmp_path / "site"
+    generate(root, 12, seed=11)
+    resident = Resident(root)
+    _build(root, resident)
+    return root, resident
+
+
+def _build(root: Path, resident: Resident):
+    return build(root, root / "preview", build_date=TODAY, drafts=True, record=False, resident=resident)
+
+
+def _replace_line(file: Path, key: str, line: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    file.write_text(re.sub(rf"(?m)^{key}:.*$", line, text, count=1), encoding="utf-8")
+
+
+def _text_edits(rng: random.Random):
+    """Edits of what a story's or a video's page shows, and of nothing else."""
+    yield "body", lambda file: file.write_text(file.read_text(encoding="utf-8") + f"\nMore, {rng.random()}.\n",
+                                               encoding="utf-8")
+    yield "title", lambda file: _replace_line(file, "title", f'title: "A new title {rng.randrange(1000)}"')
+    yield "summary", lambda file: _replace_line(file, "summary", f'summary: "Shorter: {rng.randrange(1000)}."')
+
+
+def test_the_first_page_of_a_text_edit_is_the_page_the_whole_build_makes(built):
+    root, resident = built
+    rng = random.Random(3)
+    files = sorted((root / "content/stories").glob("*.md")) + sorted((root / "content/videos").glob("*.md"))
+    for round_number in range(12):
+        file = rng.choice(files)
+        what, edit = rng.choice(list(_text_edits(rng)))
+        edit(file)
+        rel = file.relative_to(root).as_posix()
+        first = resident.first_pages([rel])
+        assert len(first) == 1, (round_number, rel, what)
+        [(output, data)] = first.items()
+        _build(root, resident)
+        assert (root / "preview" / output).read_bytes() == data, (round_number, rel, what)
+
+
+def test_no_first_page_when_an_edit_is_more_than_text(built):
+    root, resident = built
+    story = min((root / "content/stories").glob("*.md"))
+    rel = story.relative_to(root).as_posix()
+    original = story.read_text(encoding="utf-8")
+
+    _replace_line(story, "date", "date: 2001-01-01")  # the lists' order, the feed
+    assert resident.first_pages([rel]) == {}
+    _replace_line(story, "values", "values: [speed]")  # its topics, and the stories ranked beside it
+    assert resident.first_pages([rel]) == {}
+    story.write_text(original.replace("title:", "titel:", 1), encoding="utf-8")  # a mistake: the build reports it
+    assert resident.first_pages([rel]) == {}
+    story.write_text(original + "\nMore.\n", encoding="utf-8")
+    assert len(resident.first_pages([rel])) == 1
+    assert resident.first_pages([rel, "content/stories/other.md"]) == {}  # two files: only the build knows
+    customer = min((root / "content/customers").glob("*.md")).relative_to(root).as_posix()
+    assert resident.first_pages([customer]) == {}  # a customer's name is on many cards
+    new = root / "content/stories/brand-new.md"
+    new.write_text(original, encoding="utf-8")
+    assert resident.first_pages(["content/stories/brand-new.md"]) == {}  # no page of it yet
+    new.unlink()
+
+
+def test_no_first_page_after_a_build_that_failed(built):
+    root, resident = built
+    story = min((root / "content/stories").glob("*.md"))
+    rel = story.relative_to(root).as_posix()
+    original = story.read_text(encoding="utf-8")
+    story.write_text(original.replace("customer:", "customer: nobody-at-all\nx:", 1), encoding="utf-8")
+    with pytest.raises(ContentError):
+        _build(root, resident)
+    story.write_text(original + "\nMore.\n", encoding="utf-8")
+    assert resident.first_pages([rel]) == {}  # the preview shows the errors until a build succeeds
+    _build(root, resident)
+    story.write_text(original + "\nMore again.\n", encoding="utf-8")
+    assert len(resident.first_pages([rel])) == 1
