@@ -17,6 +17,11 @@ the machine's load average, since a busy machine slows every figure):
     customer renamed   a customer with stories gets a new name
     template edited    a site-level copy of story.html with one change
 
+and, in one process that stays (as `advocacy serve` does, with its resident state):
+
+    preview: first page   the page of a story edited as above, made first from the last build
+    preview: whole build  the build that follows it in the same process
+
 After each incremental scenario the output is compared, file by file, with a
 clean build of the same content (cache and output removed): they must be
 byte-identical, or the script says which files differ and exits 1.
@@ -56,9 +61,37 @@ print(json.dumps({"seconds": seconds, "rendered": result.rendered, "pages": resu
 """
 
 
-def run_build(site: Path, output: Path) -> dict[str, float]:
+# The preview's builds: one to start, then a story edit, its first page and the whole build,
+# in this process as `advocacy serve` runs them; the first page must be the one the build made.
+PREVIEW_RUNNER = """
+import json, resource, sys, time
+from pathlib import Path
+from advocacy.build import build
+from advocacy.resident import Resident
+site, folder = Path(sys.argv[1]), Path(sys.argv[2])
+resident = Resident(site)
+options = dict(drafts=True, base_url="http://127.0.0.1:8000/", record=False, resident=resident)
+build(site, folder, **options)
+story = site / "content" / "stories" / "story-3.md"
+story.write_text(story.read_text(encoding="utf-8") + "\\nOne more sentence, added by the benchmark.\\n", encoding="utf-8")
+started = time.perf_counter()
+first = resident.first_pages([story.relative_to(site).as_posix()])
+first_seconds = time.perf_counter() - started
+started = time.perf_counter()
+result = build(site, folder, **options)
+seconds = time.perf_counter() - started
+resident.close()
+same = len(first) == 1 and all((folder / name).read_bytes() == data for name, data in first.items())
+print(json.dumps({"first_seconds": first_seconds, "seconds": seconds, "rendered": result.rendered,
+                  "pages": result.summary.page_total, "same": same,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def run_build(site: Path, output: Path, runner: str = RUNNER) -> dict[str, float]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01: same dates in every build
-    done = subprocess.run([sys.executable, "-c", RUNNER, str(site), str(output)], env=env,
+    done = subprocess.run([sys.executable, "-c", runner, str(site), str(output)], env=env,
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"build failed:\n{done.stdout}\n{done.stderr}")
@@ -129,8 +162,11 @@ def bench(n: int, seed: int, workdir: Path) -> list[tuple[str, dict[str, float],
         if compare:
             diff = clean_build_matches(site, output, workdir)
             verdict = "identical" if not diff else f"DIFFERS: {', '.join(diff[:5])}"
+        report(name, figures, verdict)
+
+    def report(name: str, figures: dict[str, float], verdict: str) -> None:
         rows.append((name, figures, verdict))
-        print(f"  {name:<20} {figures['seconds']:7.2f} s {figures['rendered']:6d}/{figures['pages']} rendered "
+        print(f"  {name:<20} {figures['seconds']:7.3f} s {figures['rendered']:6d}/{figures['pages']} rendered "
               f"{figures['peak_mb']:5.0f} MB (children {figures['workers_mb']:4.0f} MB)  {verdict}  "
               f"[load {os.getloadavg()[0]:.1f}]", flush=True)
 
@@ -147,6 +183,10 @@ def bench(n: int, seed: int, workdir: Path) -> list[tuple[str, dict[str, float],
     measure("customer renamed")
     edit_template(site)
     measure("template edited")
+    preview = run_build(site, workdir / "preview", PREVIEW_RUNNER)
+    verdict = "the build's page" if preview["same"] else "DIFFERS from the build's page"
+    report("preview: first page", {**preview, "seconds": preview["first_seconds"], "rendered": 1}, verdict)
+    report("preview: whole build", preview, "-")
     return rows
 
 
