@@ -17,15 +17,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advocacy.cache import BuildCache
+from advocacy.content.load import load_file
+from advocacy.content.schema import KINDS
+from advocacy.errors import Problems
 from advocacy.last_build import InputScan, Stat
+from advocacy.pages import story_or_video_page
 
-if TYPE_CHECKING:  # the pipeline's: imported when a build has something to do
+if TYPE_CHECKING:
     from advocacy.render import Renderer
     from advocacy.site import Site
 
 # What an edit may change for its page to be made first: what the page shows of the
-# item, never which pages exist, which lists or topics hold it, or what ranks beside it.
-TEXT_FIELDS = frozenset({"body", "body_line", "lines", "title", "summary", "quote", "metrics", "people",
+# item, never which pages exist, which lists or topics hold it, or what ranks beside it
+# (not the title: it orders the stories of one date, and the related stories follow that order).
+TEXT_FIELDS = frozenset({"body", "body_line", "lines", "summary", "quote", "metrics", "people",
                          "image_alt", "duration"})
 FIRST_PAGE_KINDS = ("stories", "videos")  # their pages show no card of themselves
 
@@ -68,11 +73,6 @@ class Resident:
         """The page of the one story or video whose file `changed`, made from the last
         build and the file's new text (output file -> bytes). Empty when the edit is
         more than text (see TEXT_FIELDS), has a mistake, or is of anything else."""
-        from advocacy.content.load import load_file
-        from advocacy.content.schema import KINDS
-        from advocacy.errors import Problems
-        from advocacy.pages import story_or_video_page
-
         parts = changed[0].split("/") if len(changed) == 1 else []
         if self._last is None or self._cache is None or len(parts) != 3 or parts[0] != "content" \
                 or parts[1] not in FIRST_PAGE_KINDS:
@@ -81,13 +81,15 @@ class Resident:
         rel, kind = changed[0], parts[1]
         shown = next((item for item in site.published(kind) if item.path == rel), None)
         before = self._cache.get("content", self._built_keys.get(rel, ""))
+        if shown is None or before is None:  # a new file, or one the last build did not load (a link outside)
+            return {}
         try:
             raw = (self.root / rel).read_bytes()
         except OSError:
             return {}
         problems = Problems()
         after = load_file(raw, rel, KINDS[kind], problems)
-        if shown is None or before is None or problems.items or type(after) is not type(before[0]):
+        if problems.items or type(after) is not type(before[0]):
             return {}
         edited = {field.name for field in dataclasses.fields(after)
                   if repr(getattr(after, field.name)) != repr(getattr(before[0], field.name))}
