@@ -290,20 +290,25 @@ def _check_term_slugs(config: SiteConfig, records: list[Record], problems: Probl
         if spec.key == "values":
             continue  # value keys are slugs already, checked against advocacy.yaml
         first: dict[str, tuple[str, Record]] = {}
+        slugs: dict[str, str] = {}  # the same few names recur in thousands of records
         for record in records:
             for index, name in enumerate(_names(record, spec.field)):
-                slug = _term_slug(spec, name)
+                slug = slugs.get(name)
+                if slug is None:
+                    slug = slugs[name] = _term_slug(spec, name)
+                known = first.get(slug)
+                if slug and (known is None or known[0] == name):
+                    first.setdefault(slug, (name, record))
+                    continue
                 line = record.line(f"{spec.field}.{index}" if spec.field.endswith("s") else spec.field)
                 if not slug:
                     problems.error(record.path, line, f"{spec.singular.lower()} '{name}' has no letters "
                                    "or digits that can make a URL; add a Latin spelling")
-                elif slug in first and first[slug][0] != name:
-                    other_name, other = first[slug]
+                else:
+                    other_name, other = known
                     problems.error(record.path, line,
                                    f"{spec.singular.lower()} '{name}' and '{other_name}' (in {other.path}) "
                                    f"would share the page /{spec.key}/{slug}/; write them the same way")
-                else:
-                    first.setdefault(slug, (name, record))
 
 
 def _term_slug(spec: TaxonomySpec, name: str) -> str:
