@@ -374,16 +374,17 @@ def test_an_edited_story_is_shown_before_the_whole_build_runs(site, tmp_path, mo
 
     def build_after_a_look(*args, **kwargs):
         page = preview.folder / "stories/acme-onboarding/index.html"
-        seen_before_build.append(BeautifulSoup(page.read_bytes(), "html.parser").h1.get_text(strip=True))
+        main = BeautifulSoup(page.read_bytes(), "html.parser").main
+        seen_before_build.append("It was fast." if "It was fast." in main.get_text() else "It was slow.")
         return real_build(*args, **kwargs)
 
     try:
         preview.start()
         monkeypatch.setattr(serve_module, "build", build_after_a_look)
         version = preview.state.version
-        site.write("content/stories/acme-onboarding.md", STORY.replace("How Acme cut onboarding", "Acme, faster"))
+        site.write("content/stories/acme-onboarding.md", STORY.replace("It was slow.", "It was fast."))
         assert preview.rebuild(["content/stories/acme-onboarding.md"]).ok
-        assert seen_before_build == ["Acme, faster"]
+        assert seen_before_build == ["It was fast."]
         assert preview.state.version == version + 2  # the first page, then the whole build
     finally:
         preview.close()
