@@ -30,6 +30,7 @@ NAMESPACE = "last-build"
 RACY_NS = 1_000_000_000
 
 Stat = tuple[int, int, int]
+ContentKeys = dict[str, tuple[Stat, str]]  # content file -> (its stat when read, the hash of its bytes)
 
 
 @dataclass
@@ -58,6 +59,7 @@ class LastBuild:
     fingerprints: dict[str, str]  # page output -> fingerprint
     inputs: dict[str, Stat] | None = None  # None: racy or unreadable, never skipped
     outputs: dict[str, Stat] = field(default_factory=dict)
+    content_keys: ContentKeys = field(default_factory=dict)  # of the settled files: see known_keys
 
 
 def _stat(path: str) -> Stat:
@@ -119,6 +121,18 @@ def scan_inputs(root: Path) -> InputScan:
     except OSError:
         return InputScan(None, started)
     return InputScan(found, started)
+
+
+def settled_keys(scan: InputScan, keys: dict[str, str]) -> ContentKeys:
+    """The keys a build read, of the files whose stat will show their next change."""
+    settled = scan.settled()
+    return {name: (settled[name], key) for name, key in keys.items() if name in settled}
+
+
+def known_keys(remembered: ContentKeys, scan: InputScan) -> dict[str, str]:
+    """The key of each file read before whose stat is still the same: it need not be read again."""
+    stats = scan.stats or {}
+    return {name: key for name, (stat, key) in remembered.items() if stats.get(name) == stat}
 
 
 def scan_output(output: Path) -> dict[str, Stat]:

@@ -28,7 +28,7 @@ from advocacy.fingerprint import (
     file_digest,
     reads_outside_context,
 )
-from advocacy.last_build import InputScan, LastBuild, LastBuildRecord, summarize
+from advocacy.last_build import InputScan, LastBuild, LastBuildRecord, known_keys, settled_keys, summarize
 from advocacy.minify import published_assets
 from advocacy.page_store import PageStore
 from advocacy.pages import Page, plan_pages
@@ -194,12 +194,14 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
                   *, drafts: bool, base_url: str | None, build_date: dt.date, progress: Progress | None,
                   accept_removed: bool, record: bool, resident: Resident | None = None) -> BuildResult:
     """build()'s work when something changed: load, render what changed, write, record.
-    With a `resident`, its cache is used (and saved when it closes), and files it read stay unread."""
+    A content file whose stat is the one the last build read is not read again.
+    With a `resident`, its cache is used (and saved when it closes)."""
     cache = resident.cache() if resident is not None else BuildCache(root)
-    known = resident.known_keys(inputs) if resident is not None else None
+    previous = last.previous()
+    known = known_keys(previous.content_keys, inputs) if previous is not None else None
     site, problems, keys = load_with_keys(root, drafts, base_url, build_date, cache, known)
     if resident is not None:
-        resident.remember(inputs, keys)
+        resident.remember(keys)
     if site is None:
         raise ContentError(problems)
     rendered = render_output(root, site, problems, progress, search=True, cache=cache,
@@ -214,9 +216,9 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
     elif rendered.renderer is not None:
         resident.remember_build(site, rendered.renderer)
     PageStore(cache).prune()
-    previous = last.previous()
     summary = summarize(site, rendered.pages)
-    last.save(LastBuild(summary, problems, rendered.fingerprints, inputs.trusted()), wrote_record)
+    last.save(LastBuild(summary, problems, rendered.fingerprints, inputs.trusted(),
+                        content_keys=settled_keys(inputs, keys)), wrote_record)
     changed = [page.path for page in rendered.pages if previous is None
                or previous.fingerprints.get(page.output, "") != rendered.fingerprints.get(page.output)]
     return BuildResult(summary, problems, output, time.perf_counter() - started,

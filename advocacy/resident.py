@@ -2,8 +2,6 @@
 one saved file does not start from the disk again:
 
 - the build cache, in memory (saved when the preview stops);
-- each content file's key with its stat then, so that a file whose stat did
-  not change is not read again;
 - the last good build's site and renderer, so that the page of an edited story
   or video is made first, from the new file and the last build, in a few
   milliseconds: the preview shows it while the whole build runs, which then
@@ -20,7 +18,6 @@ from advocacy.cache import BuildCache
 from advocacy.content.load import load_file
 from advocacy.content.schema import KINDS
 from advocacy.errors import Problems
-from advocacy.last_build import InputScan, Stat
 from advocacy.pages import story_or_video_page
 
 if TYPE_CHECKING:
@@ -41,7 +38,6 @@ class Resident:
     def __init__(self, root: Path):
         self.root = root
         self._cache: BuildCache | None = None
-        self._settled: dict[str, tuple[Stat, str]] = {}  # content file -> (its stat when read, its key)
         self._built_keys: dict[str, str] = {}  # content file -> its key in the last build
         self._last: tuple[Site, Renderer] | None = None  # of the last build, if it succeeded
 
@@ -54,15 +50,8 @@ class Resident:
             self._cache.next_build()
         return self._cache
 
-    def known_keys(self, scan: InputScan) -> dict[str, str]:
-        """The key of each content file read before whose stat is still the same."""
-        stats = scan.stats or {}
-        return {name: key for name, (stat, key) in self._settled.items() if stats.get(name) == stat}
-
-    def remember(self, scan: InputScan, keys: dict[str, str]) -> None:
-        """Keep the keys a build read: for files whose stat will show their next change, to skip them."""
-        settled = scan.settled()
-        self._settled = {name: (settled[name], key) for name, key in keys.items() if name in settled}
+    def remember(self, keys: dict[str, str]) -> None:
+        """The key of each content file as the build read it: the first page compares with it."""
         self._built_keys = dict(keys)
 
     def remember_build(self, site: Site, renderer: Renderer) -> None:
