@@ -10,6 +10,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,15 @@ if TYPE_CHECKING:
     from advocacy.site import Site
 
 Progress = Callable[[int, int], None]  # (pages rendered so far, pages in all)
+
+
+@dataclass
+class FirstPages:
+    """Pages to render before the others, and what to do with them as soon as they are:
+    the preview shows the pages open in a browser while the rest of the build runs."""
+
+    paths: set[str]  # site paths, as pages have them ('' is the home page)
+    show: Callable[[dict[str, bytes]], None]  # output file -> bytes, of those the build rendered again
 
 
 class BuildResult:
@@ -86,21 +96,24 @@ def build_date_from_env() -> dt.date:
 def build(root: Path, output: Path, *, drafts: bool = False, base_url: str | None = None,
           build_date: dt.date | None = None, progress: Progress | None = None,
           accept_removed: bool = False, record: bool = True,
-          on_wait: Callable[[], None] | None = None, resident: Resident | None = None) -> BuildResult:
+          on_wait: Callable[[], None] | None = None, resident: Resident | None = None,
+          first: FirstPages | None = None) -> BuildResult:
     """Build the site at `root` into `output`; ContentError if anything is wrong.
     With `record` (never for a build with drafts) the URLs it published are
     added to published-urls.txt; the preview passes record=False. One build at
     a time writes an output folder: `on_wait` is called if this one must wait.
-    A `resident` (the preview's) keeps what builds in this process can share."""
+    A `resident` (the preview's) keeps what builds in this process can share, and
+    `first` names pages to render, and show, before the others."""
     check_output_dir(root, output)
     with output_lock(output, on_wait):
         return _build_locked(root, output, drafts=drafts, base_url=base_url, build_date=build_date,
-                             progress=progress, accept_removed=accept_removed, record=record, resident=resident)
+                             progress=progress, accept_removed=accept_removed, record=record, resident=resident,
+                             first=first)
 
 
 def _build_locked(root: Path, output: Path, *, drafts: bool, base_url: str | None, build_date: dt.date | None,
                   progress: Progress | None, accept_removed: bool, record: bool,
-                  resident: Resident | None) -> BuildResult:
+                  resident: Resident | None, first: FirstPages | None) -> BuildResult:
     started = time.perf_counter()
     build_date = build_date or build_date_from_env()
     last = LastBuildRecord(root, output, drafts, base_url, build_date, accept_removed, record)
@@ -122,4 +135,4 @@ def _build_locked(root: Path, output: Path, *, drafts: bool, base_url: str | Non
 
     return build_changed(root, output, last, inputs, started, drafts=drafts, base_url=base_url,
                          build_date=build_date, progress=progress, accept_removed=accept_removed, record=record,
-                         resident=resident)
+                         resident=resident, first=first)

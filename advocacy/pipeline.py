@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 import markdown_it
 
-from advocacy.build import BuildResult, Progress, build_date_from_env
+from advocacy.build import BuildResult, FirstPages, Progress, build_date_from_env
 from advocacy.cache import BuildCache, content_hash
 from advocacy.cards import NAMESPACE as CARD_NAMESPACE, TEMPLATE as CARD_TEMPLATE, CardCache
 from advocacy.config import CONFIG_FILE, load_config
@@ -87,9 +87,10 @@ def render_site(root: Path, site: Site, problems: Problems, progress: Progress |
 
 def render_output(root: Path, site: Site, problems: Problems, progress: Progress | None = None,
                   *, search: bool = False, cache: BuildCache | None = None, accept_removed: bool = False,
-                  keys: dict[str, str] | None = None) -> Rendered:
+                  keys: dict[str, str] | None = None, first: FirstPages | None = None) -> Rendered:
     """render_site's files; with the content files' hashes (`keys`) and a cache,
-    a page whose fingerprint an earlier build rendered is linked, not rendered."""
+    a page whose fingerprint an earlier build rendered is linked, not rendered.
+    The pages `first` names are rendered before the others, and shown."""
     theme = Theme(root, site.config.theme)
     if theme.missing:
         problems.error(CONFIG_FILE, site.config.lines.get("theme", 1),
@@ -111,29 +112,49 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     cards = CardCache(RecordResults(cache, fingerprints, CARD_NAMESPACE, fingerprints.templates.of(CARD_TEMPLATE))
                       if fingerprints is not None and not fingerprints.whole_site else None)
     renderer = result.renderer = Renderer(site, theme, cache, cards)
-    todo: list[Page] = []
-    for page in result.pages:
-        if page.output in result.files:
-            taken = result.files[page.output]
-            problems.error(relative(taken, root) if isinstance(taken, Path) else "static",
-                           1, f"this file would replace the page /{page.path}; rename or remove it")
-            continue
-        fingerprint = fingerprints.of(page) if fingerprints is not None else None
-        if fingerprint is not None:
-            result.fingerprints[page.output] = fingerprint
-            kept = store.get(fingerprint)
-            if kept is not None:
-                result.files[page.output] = kept
+
+    def to_render(pages: list[Page]) -> list[Page]:
+        """The pages an earlier build did not render (the others are linked from the store)."""
+        todo = []
+        for page in pages:
+            if page.output in result.files:
+                taken = result.files[page.output]
+                problems.error(relative(taken, root) if isinstance(taken, Path) else "static",
+                               1, f"this file would replace the page /{page.path}; rename or remove it")
                 continue
-        todo.append(page)
-    done = render_pages(renderer, todo, [result.fingerprints.get(page.output) for page in todo], store,
-                        problems, progress)
-    result.files.update((page.output, data) for page, data in zip(todo, done) if data is not None)
-    result.rendered = len(todo)
+            fingerprint = fingerprints.of(page) if fingerprints is not None else None
+            if fingerprint is not None:
+                result.fingerprints[page.output] = fingerprint
+                kept = store.get(fingerprint)
+                if kept is not None:
+                    result.files[page.output] = kept
+                    continue
+            todo.append(page)
+        return todo
+
+    wanted = first.paths if first is not None else set()
+    ahead = to_render([page for page in result.pages if page.path in wanted])
+    _render_into(result, renderer, ahead, store, problems)
+    if ahead and first is not None and not problems.errors:
+        first.show({page.output: _read(result.files[page.output]) for page in ahead if page.output in result.files})
+    todo = to_render([page for page in result.pages if page.path not in wanted])
+    _render_into(result, renderer, todo, store, problems, progress)
+    result.rendered = len(ahead) + len(todo)
     _check_share_image(root, site, problems)
     if search and not problems.errors:
         result.files.update(_search_index(site, renderer, problems, fingerprints))
     return result
+
+
+def _render_into(result: Rendered, renderer: Renderer, pages: list[Page], store: PageStore | None,
+                 problems: Problems, progress: Progress | None = None) -> None:
+    done = render_pages(renderer, pages, [result.fingerprints.get(page.output) for page in pages], store,
+                        problems, progress)
+    result.files.update((page.output, data) for page, data in zip(pages, done) if data is not None)
+
+
+def _read(file: bytes | Path | Linked) -> bytes:
+    return file if isinstance(file, bytes) else (file.path if isinstance(file, Linked) else file).read_bytes()
 
 
 def plan(root: Path, site: Site, problems: Problems, cache: BuildCache | None = None,
@@ -192,7 +213,8 @@ def _check_share_image(root: Path, site: Site, problems: Problems) -> None:
 
 def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: InputScan, started: float,
                   *, drafts: bool, base_url: str | None, build_date: dt.date, progress: Progress | None,
-                  accept_removed: bool, record: bool, resident: Resident | None = None) -> BuildResult:
+                  accept_removed: bool, record: bool, resident: Resident | None = None,
+                  first: FirstPages | None = None) -> BuildResult:
     """build()'s work when something changed: load, render what changed, write, record.
     A content file whose stat is the one the last build read is not read again.
     With a `resident`, its cache is used (and saved when it closes)."""
@@ -205,7 +227,7 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
     if site is None:
         raise ContentError(problems)
     rendered = render_output(root, site, problems, progress, search=True, cache=cache,
-                             accept_removed=accept_removed, keys=keys)
+                             accept_removed=accept_removed, keys=keys, first=first)
     if problems.errors:
         raise ContentError(problems)
     write_output(output, rendered.files)

@@ -9,10 +9,11 @@ import re
 import socket
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from advocacy.errors import Problem
 from advocacy.preview_page import ERROR_PAGE, PREFIX, PREVIEW_CSS, PREVIEW_CSS_URL, RELOAD_JS, inject
@@ -21,6 +22,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 # The Host header a browser sends for a loopback address: a name, then this server's port or none.
 _LOOPBACK_HOST = re.compile(r"(localhost|127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?", re.IGNORECASE)
 HEARTBEAT_SECONDS = 10.0
+MAX_PATH = 2048  # of a page's path an event stream names: longer is no page of a site
 
 @dataclass
 class PreviewState:
@@ -32,6 +34,7 @@ class PreviewState:
     drafts: dict[str, str] = field(default_factory=dict)  # output file -> its draft's content file
     stopping: bool = False
     changed: threading.Condition = field(default_factory=threading.Condition)
+    watched: Counter[str] = field(default_factory=Counter)  # site path -> event streams of pages open on it
 
     def publish(self, problems: list[Problem], drafts: dict[str, str] | None = None) -> None:
         """A build finished: record its outcome and wake every waiting page."""
@@ -41,6 +44,11 @@ class PreviewState:
             if drafts is not None:
                 self.drafts = dict(drafts)
             self.changed.notify_all()
+
+    def open_pages(self) -> set[str]:
+        """The site paths of the pages open in a browser now (their event streams)."""
+        with self.changed:
+            return {path for path, streams in self.watched.items() if streams > 0}
 
     def stop(self) -> None:
         with self.changed:
@@ -67,6 +75,12 @@ def is_loopback_host(header: str, port: int) -> bool:
     another site whose DNS name now points at 127.0.0.1 (DNS rebinding)."""
     match = _LOOPBACK_HOST.fullmatch(header)
     return match is not None and match.group(2) in (None, str(port))
+
+
+def site_path_of(url_path: str) -> str:
+    """The site path (as a page has it: 'stories/x/', '' for home) of a URL path such as '/stories/x/'."""
+    path = unquote(url_path)[:MAX_PATH].lstrip("/")
+    return path.removesuffix("index.html") if path.endswith("/index.html") or path == "index.html" else path
 
 
 def resolve_file(folder: Path, url_path: str) -> Path | str | None:
@@ -190,8 +204,23 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _events(self) -> None:
         """Server-Sent Events: 'reload' as soon as the version differs from the page's."""
-        query = urlsplit(self.path).query
-        since = next((v for k, _, v in (p.partition("=") for p in query.split("&")) if k == "since"), "")
+        query = dict(parse_qsl(urlsplit(self.path).query))
+        since = query.get("since", "")
+        if "page" not in query:  # a stream of no page (an older script, a test)
+            return self._stream(since)
+        page = site_path_of(query["page"])
+        state = self.server.state
+        with state.changed:
+            state.watched[page] += 1
+        try:
+            self._stream(since)
+        finally:
+            with state.changed:
+                state.watched[page] -= 1
+                if state.watched[page] <= 0:
+                    del state.watched[page]
+
+    def _stream(self, since: str) -> None:
         state = self.server.state
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")

@@ -18,7 +18,9 @@ PREFIX = "/__advocacy__/"  # the preview's own URLs; no page of a site starts wi
 # finished; the script asks for its page again and compares the digest of
 # what it shows (the page, its draft banner, the errors) with its own: a build
 # that changed other pages leaves this one alone, and it listens on from there.
-# EventSource reconnects by itself after a restart of the server. A hidden tab
+# The server learns which pages are open from their event streams (page=), and
+# renders those first after a save. EventSource reconnects by itself after a
+# restart of the server. A hidden tab
 # lets go of its connection (browsers open only six to one server, and every
 # open event stream holds one); when it is shown again it asks, and reloads if
 # it missed a build that changed it.
@@ -30,7 +32,8 @@ RELOAD_JS = b"""\
   var source = null;
   function listen() {
     if (source) { return; }
-    source = new EventSource("/__advocacy__/events?since=" + encodeURIComponent(since));
+    source = new EventSource("/__advocacy__/events?since=" + encodeURIComponent(since) +
+                             "&page=" + encodeURIComponent(window.location.pathname));
     source.addEventListener("reload", function () {
       pause();
       fetch(window.location.href, {cache: "no-store"}).then(function (answer) { return answer.text(); })

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from advocacy.build import build
+from advocacy.build import FirstPages, build
 from advocacy.config import CONFIG_FILE
 from advocacy.errors import ContentError, Problem, UsageError
 from advocacy.lock import output_lock
@@ -97,7 +97,7 @@ class Preview:
         self._show_first(changed)
         try:
             result = build(self.root, self.folder, drafts=self.drafts, base_url=self.url, record=False,
-                           resident=self.resident)
+                           resident=self.resident, first=FirstPages(self.state.open_pages(), self._show))
         except ContentError as exc:
             event = BuildEvent(False, time.perf_counter() - started, problems=exc.problems.items, changed=changed)
         except (UsageError, OSError) as exc:  # advocacy.yaml deleted or unreadable mid-edit, a full disk
@@ -128,13 +128,17 @@ class Preview:
             first = self.resident.first_pages(changed)
         except Exception:  # noqa: BLE001 - a shortcut only: the build that follows reports any problem
             return
-        if not first:
-            return
-        with output_lock(self.folder):
-            for output, data in first.items():
-                page = self.folder / output
-                if page.is_file():  # written whole: the build's files are links to its kept pages
-                    write_whole(page, lambda file, data=data: file.write(data))
+        if first:
+            with output_lock(self.folder):
+                self._show(first)
+
+    def _show(self, pages: dict[str, bytes]) -> None:
+        """Put pages made ahead of the build in the preview's folder, and reload them where they are open
+        (the build holds the folder's lock, or the caller does)."""
+        for output, data in pages.items():
+            page = self.folder / output
+            if page.is_file():  # written whole: the build's files are links to its kept pages
+                write_whole(page, lambda file, data=data: file.write(data))
         self.state.publish([])
 
     def watch(self, stop: threading.Event | None = None, *, step_ms: int = 50) -> None:

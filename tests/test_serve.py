@@ -19,8 +19,9 @@ from bs4 import BeautifulSoup
 from advocacy.errors import UsageError
 from advocacy.build import build
 from advocacy.cache import CACHE_DIR, CACHE_FILE
+from advocacy.preview_http import site_path_of
 from advocacy.serve import PREVIEW_DIR, Preview
-from tests.conftest import STORY
+from tests.conftest import CUSTOMER, STORY
 
 TIMEOUT = 10.0
 
@@ -114,11 +115,11 @@ def test_saving_a_file_rebuilds_and_reloads(site, running):
     site.write("content/stories/acme-onboarding.md", STORY.replace("How Acme cut onboarding", "Acme, faster"))
     after = server.next_reload(before)
     assert after > before
-    assert server.page("/stories/acme-onboarding/").h1.get_text(strip=True) == "Acme, faster"
-    # that reload may be the story's page shown first: the whole build's report follows
+    # that reload may be of the pages open, shown first: the whole build's report follows
     deadline = time.monotonic() + TIMEOUT
     while not [e for e in server.events if e.changed] and time.monotonic() < deadline:
         time.sleep(0.02)
+    assert server.page("/stories/acme-onboarding/").h1.get_text(strip=True) == "Acme, faster"
     built = [e for e in server.events if e.changed]
     assert built and built[-1].ok and built[-1].changed == ["content/stories/acme-onboarding.md"]
     # a page that loaded the new version waits: no reload without a change
@@ -388,3 +389,62 @@ def test_an_edited_story_is_shown_before_the_whole_build_runs(site, tmp_path, mo
         assert preview.state.version == version + 2  # the first page, then the whole build
     finally:
         preview.close()
+
+
+def test_the_pages_open_in_a_browser_are_rendered_and_shown_before_the_rest(site, tmp_path, monkeypatch):
+    import advocacy.pipeline as pipeline_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    preview = Preview(site.root, port=0)
+    shown_before_writing: list[tuple[str, str]] = []
+    real_write = pipeline_module.write_output
+
+    def write_after_a_look(*args, **kwargs):
+        def h1(path: str) -> str:
+            return BeautifulSoup((preview.folder / path).read_bytes(), "html.parser").h1.get_text(strip=True)
+
+        customer_shown = "Acme Freight" if "Acme Freight" in h1("customers/acme/index.html") else "Acme Logistics"
+        shown_before_writing.append((customer_shown, h1("stories/acme-onboarding/index.html")))
+        return real_write(*args, **kwargs)
+
+    try:
+        preview.start()
+        preview.state.watched["customers/acme/"] += 1  # as the event stream of a page open on it does
+        monkeypatch.setattr(pipeline_module, "write_output", write_after_a_look)
+        version = preview.state.version
+        site.write("content/customers/acme.md", CUSTOMER.replace("Acme Logistics", "Acme Freight"))
+        assert preview.rebuild(["content/customers/acme.md"]).ok
+        # the open page was new before the build wrote the site; the story's page (not open) was not
+        assert shown_before_writing == [("Acme Freight", "How Acme cut onboarding")]
+        assert preview.state.version == version + 2
+        assert BeautifulSoup((preview.folder / "stories/acme-onboarding/index.html").read_bytes(),
+                             "html.parser").find(string=lambda text: "Acme Freight" in text)
+    finally:
+        preview.close()
+
+
+def test_an_open_pages_event_stream_tells_the_server_which_page_it_is(site, running):
+    server = running()
+    connection = http.client.HTTPConnection("127.0.0.1", server.preview.port, timeout=TIMEOUT)
+    connection.request("GET", f"/__advocacy__/events?since={server.version()}&page=%2Fstories%2Facme-onboarding%2F",
+                       headers={"Host": f"localhost:{server.preview.port}"})
+    response = connection.getresponse()
+    assert response.status == 200
+    deadline = time.monotonic() + TIMEOUT
+    while not server.preview.state.open_pages() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.preview.state.open_pages() == {"stories/acme-onboarding/"}
+    connection.close()
+    server.preview.state.publish([])  # the stream answers, finds its page gone, and lets go of it
+    deadline = time.monotonic() + TIMEOUT
+    while server.preview.state.open_pages() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.preview.state.open_pages() == set()
+    status, _, script = server.request("/__advocacy__/reload.js")
+    assert status == 200 and b"&page=" in script
+
+
+@pytest.mark.parametrize("url, path", [("/", ""), ("/stories/", "stories/"), ("/stories/x/index.html", "stories/x/"),
+                                       ("/index.html", ""), ("/feed.xml", "feed.xml"), ("/a%20b/", "a b/")])
+def test_a_url_path_names_the_site_path_of_its_page(url, path):
+    assert site_path_of(url) == path
