@@ -231,6 +231,7 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
     if problems.errors:
         raise ContentError(problems)
     write_output(output, rendered.files)
+    rendered.files.clear()  # written: its pages and search index leave memory before the cache is pickled
     paths = [page.path for page in rendered.pages]
     wrote_record = record and not drafts and record_published(root, rendered.urls, paths)
     if resident is None:
