@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from advocacy.cache import BuildCache
-from advocacy.whole_files import is_abandoned, is_temporary, write_whole
+from advocacy.whole_files import is_temporary, remove_if_abandoned, write_whole
 from advocacy.write import Linked
 
 NAMESPACE = "pages"
@@ -79,8 +79,7 @@ class PageStore:
         for entry in entries:
             try:
                 if is_temporary(entry.name):
-                    if is_abandoned(Path(entry.path)):  # a killed build's
-                        os.unlink(entry.path)
+                    remove_if_abandoned(Path(entry.path))  # a killed build's
                 elif entry.name not in kept and entry.stat().st_mtime < old:
                     os.unlink(entry.path)
             except OSError:

@@ -16,11 +16,12 @@ import re
 
 from advocacy.cache import BuildCache, content_hash
 from advocacy.search_shards import is_index_part
-from advocacy.whole_files import is_abandoned, is_temporary, write_whole
+from advocacy.whole_files import is_temporary, remove_if_abandoned, write_whole
 
 _NAMESPACE = "search-shards"
 _FOLDER = "search"
-_OWN_FILE = re.compile(r"[0-9a-f]{32}")  # what prune may remove, besides unfinished files
+# what prune may remove, besides unfinished files: kept files, and the unfinished files of older versions
+_OWN_FILE = re.compile(r"[0-9a-f]{32}(\.\d+\.tmp)?")
 
 Manifest = tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # (file hash, ((path, size), ...)) per kept file
 
@@ -99,8 +100,7 @@ class ShardStore:
         try:
             for file in self._folder.iterdir():
                 if is_temporary(file.name):
-                    if is_abandoned(file):  # a killed build's
-                        file.unlink(missing_ok=True)
+                    remove_if_abandoned(file)  # a killed build's
                 elif _OWN_FILE.fullmatch(file.name) and file.name not in self._used and not file.is_symlink():
                     file.unlink(missing_ok=True)
         except OSError:

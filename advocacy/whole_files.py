@@ -10,10 +10,11 @@ another build is writing right now, and removes only the first.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -32,14 +33,32 @@ def write_whole(path: Path, write: Callable[[BinaryIO], object]) -> None:
     Raises OSError (and leaves no temporary file) where it cannot."""
     temporary = path.with_name(f".advocacy-{path.name}.{os.getpid()}.tmp")
     try:
-        with temporary.open("wb") as file:
-            if fcntl is not None:
-                fcntl.flock(file, fcntl.LOCK_EX)  # held until the file is closed, or its writer dies
+        with _locked(temporary) as file:
             write(file)
             os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def _locked(temporary: Path) -> Iterator[BinaryIO]:
+    """`temporary`, made and locked. A cleaner that found it unlocked in the instant
+    between the two may have removed it: then it is made again."""
+    for _ in range(3):
+        with temporary.open("wb") as file:
+            if fcntl is None:
+                yield file
+                return
+            fcntl.flock(file, fcntl.LOCK_EX)  # held until the file is closed, or its writer dies
+            try:
+                still_there = os.stat(temporary).st_ino == os.fstat(file.fileno()).st_ino
+            except FileNotFoundError:
+                still_there = False
+            if still_there:
+                yield file
+                return
+    raise OSError(f"{temporary} is removed as soon as it is made")
 
 
 def is_temporary(name: str, target: str | None = None) -> bool:
@@ -48,21 +67,26 @@ def is_temporary(name: str, target: str | None = None) -> bool:
     return match is not None and (target is None or match["target"] == target)
 
 
-def is_abandoned(path: Path) -> bool:
-    """Whether the temporary file `path` has no writer any more (killed before it finished)."""
+def remove_if_abandoned(path: Path) -> None:
+    """Remove the temporary file `path` if no writer holds it (killed before it finished)."""
+    if fcntl is None:
+        try:
+            if time.time() - path.lstat().st_mtime > _UNLOCKED_AGE_SECONDS:
+                path.unlink()
+        except OSError:
+            pass
+        return
     try:
-        if fcntl is None:
-            return time.time() - path.lstat().st_mtime > _UNLOCKED_AGE_SECONDS
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
-        return False
+        return
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        path.unlink()  # while locked: a writer that locks it next sees it gone, and makes it again
     except OSError:
-        return False  # its writer still holds it
+        return  # its writer still holds it, or it is gone
     finally:
         os.close(descriptor)
-    return True
 
 
 def remove_abandoned(folder: Path, target: str | None = None) -> None:
@@ -72,5 +96,5 @@ def remove_abandoned(folder: Path, target: str | None = None) -> None:
     except OSError:
         return
     for entry in entries:
-        if is_temporary(entry.name, target) and is_abandoned(Path(entry.path)):
-            Path(entry.path).unlink(missing_ok=True)
+        if is_temporary(entry.name, target):
+            remove_if_abandoned(Path(entry.path))

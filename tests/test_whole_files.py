@@ -95,3 +95,30 @@ def test_the_next_build_removes_what_killed_builds_left(site, monkeypatch, tmp_p
     assert site.run("build", "--quiet").exit_code == 0
     assert [file for file in left if file.exists()] == []
     assert mine.read_text() == "keep me"
+
+
+@needs_flock
+def test_a_file_removed_between_its_making_and_its_lock_is_made_again(tmp_path, monkeypatch):
+    import advocacy.whole_files as whole_files
+
+    real = whole_files.fcntl
+    removed: list[str] = []
+
+    class CleanerInBetween:
+        """flock, but a cleaner runs just before the writer locks its new file (and finds it unlocked)."""
+
+        LOCK_EX, LOCK_NB = real.LOCK_EX, real.LOCK_NB
+
+        @staticmethod
+        def flock(descriptor, operation):
+            if operation == real.LOCK_EX and not removed:
+                removed.extend(_temporaries(tmp_path))
+                remove_abandoned(tmp_path)
+            return real.flock(descriptor, operation)
+
+    monkeypatch.setattr(whole_files, "fcntl", CleanerInBetween)
+    target = tmp_path / "data.bin"
+    write_whole(target, lambda file: file.write(b"all of it"))
+    assert removed  # the cleaner did take the first one
+    assert target.read_bytes() == b"all of it"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.bin"]
