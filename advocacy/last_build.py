@@ -1,12 +1,13 @@
 """The record of the last build of an output folder, so that a build that
 would make the same output again does nothing.
 
-It holds the stat (size, change time, inode) of every input file (config,
-content, static, themes, the built-in theme, the URL record), the stat of
-every output file, the page fingerprints and the summary of that build, in
-a signed file of the cache folder, one per output folder and set of options.
-A file changed within the last second is "racy" (its change time may not
-move at the next save): a record that has one is not used for skipping.
+It holds the stat (size, change time, inode change time, inode) of every
+input file (config, content, static, themes, the built-in theme, the URL
+record), the stat of every output file, the page fingerprints, the hash of
+each content file read, and the summary of that build, in a signed file of
+the cache folder, one per output folder and set of options. A file changed
+within the last second is "racy" (its change time may not move at the next
+save): a record that has one is not used for skipping, nor is its hash.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ if TYPE_CHECKING:  # only named: a build with nothing to do never imports the pi
 NAMESPACE = "last-build"
 RACY_NS = 1_000_000_000
 
-Stat = tuple[int, int, int]
+# size, change time, inode change time, inode: a copy that keeps a file's size and change time
+# (cp -p, touch -r, an archive) still changes the inode's change time, which no one can set
+Stat = tuple[int, int, int, int]
 ContentKeys = dict[str, tuple[Stat, str]]  # content file -> (its stat when read, the hash of its bytes)
 
 
@@ -64,7 +67,7 @@ class LastBuild:
 
 def _stat(path: str) -> Stat:
     info = os.stat(path)
-    return info.st_size, info.st_mtime_ns, info.st_ino
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
 def _walk(folder: Path | str, prefix: str, found: dict[str, Stat]) -> bool:
@@ -82,7 +85,7 @@ def _walk(folder: Path | str, prefix: str, found: dict[str, Stat]) -> bool:
                 return False
         else:
             info = entry.stat()
-            found[name] = info.st_size, info.st_mtime_ns, info.st_ino
+            found[name] = info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
     return True
 
 
@@ -96,13 +99,17 @@ class InputScan:
     def settled(self) -> dict[str, Stat]:
         """The files changed more than a second before the scan: a later save of one changes its stat.
         One changed later may be saved again within the same tick of the clock, its stat unchanged."""
-        return {name: stat for name, stat in (self.stats or {}).items() if stat[1] <= self.started - RACY_NS}
+        return {name: stat for name, stat in (self.stats or {}).items() if _settled(stat, self.started)}
 
     def trusted(self) -> dict[str, Stat] | None:
         """Every stat, when all of them are settled; else None (nothing may be skipped by them)."""
-        if self.stats is None or any(mtime > self.started - RACY_NS for _, mtime, _ in self.stats.values()):
+        if self.stats is None or not all(_settled(stat, self.started) for stat in self.stats.values()):
             return None
         return self.stats
+
+
+def _settled(stat: Stat, scan_started: int) -> bool:
+    return max(stat[1], stat[2]) <= scan_started - RACY_NS
 
 
 def scan_inputs(root: Path) -> InputScan:
