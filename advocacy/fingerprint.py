@@ -190,6 +190,11 @@ class Fingerprints:
         return content_hash(self.global_fingerprint, self.templates.of(page.template), page.path, page.template,
                             repr(page.in_sitemap), context, extra)
 
+    def reread(self, path: str, key: str) -> None:
+        """`path` holds other bytes now (`key`): a record read from it again is fingerprinted by them
+        (the preview's first page, made with this build's fingerprints); records walked before keep theirs."""
+        self._keys[path] = key
+
     def of_record(self, record: Record) -> str | None:
         """A record's fingerprint (see `record`), or None for one without a file hash."""
         try:

@@ -73,6 +73,7 @@ class Rendered:
     rendered: int = 0  # pages rendered, not kept from an earlier build
     urls: UrlRecord = field(default_factory=UrlRecord)  # published-urls.txt as the build read it
     renderer: Renderer | None = None
+    fingerprinting: Fingerprints | None = None  # what made `fingerprints`, kept for the preview's first page
 
 
 def render_site(root: Path, site: Site, problems: Problems, progress: Progress | None = None,
@@ -108,7 +109,7 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     static = _static_files(root, problems)
     result.files.update(static)
     store = PageStore(cache) if cache is not None and keys is not None else None
-    fingerprints = _fingerprints(site, theme, static, cache, keys) if store is not None else None
+    fingerprints = result.fingerprinting = _fingerprints(site, theme, static, cache, keys) if store is not None else None
     cards = CardCache(RecordResults(cache, fingerprints, CARD_NAMESPACE, fingerprints.templates.of(CARD_TEMPLATE))
                       if fingerprints is not None and not fingerprints.whole_site else None)
     renderer = result.renderer = Renderer(site, theme, cache, cards)
@@ -237,7 +238,7 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
     if resident is None:
         cache.save()
     elif rendered.renderer is not None:
-        resident.remember_build(site, rendered.renderer)
+        resident.remember_build(site, rendered.renderer, rendered.fingerprinting)
     PageStore(cache).prune()
     summary = summarize(site, rendered.pages)
     last.save(LastBuild(summary, problems, rendered.fingerprints, inputs.trusted(),

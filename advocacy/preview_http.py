@@ -22,6 +22,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 # The Host header a browser sends for a loopback address: a name, then this server's port or none.
 _LOOPBACK_HOST = re.compile(r"(localhost|127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?", re.IGNORECASE)
 HEARTBEAT_SECONDS = 10.0
+RECONNECT_SECONDS = 10.0  # a page that reloaded has opened its next event stream by then
 MAX_PATH = 2048  # of a page's path an event stream names: longer is no page of a site
 
 @dataclass
@@ -35,6 +36,7 @@ class PreviewState:
     stopping: bool = False
     changed: threading.Condition = field(default_factory=threading.Condition)
     watched: Counter[str] = field(default_factory=Counter)  # site path -> event streams of pages open on it
+    released: dict[str, float] = field(default_factory=dict)  # site path -> when its last stream ended
 
     def publish(self, problems: list[Problem], drafts: dict[str, str] | None = None) -> None:
         """A build finished: record its outcome and wake every waiting page."""
@@ -46,9 +48,26 @@ class PreviewState:
             self.changed.notify_all()
 
     def open_pages(self) -> set[str]:
-        """The site paths of the pages open in a browser now (their event streams)."""
+        """The site paths of the pages open in a browser now (their event streams), and of those whose
+        stream ended a moment ago: a page that reloads lets go of its stream and opens another."""
         with self.changed:
-            return {path for path, streams in self.watched.items() if streams > 0}
+            now = time.monotonic()
+            for path, ended in list(self.released.items()):
+                if now - ended > RECONNECT_SECONDS:
+                    del self.released[path]
+            return set(self.watched) | set(self.released)
+
+    def opened(self, path: str) -> None:
+        with self.changed:
+            self.watched[path] += 1
+            self.released.pop(path, None)
+
+    def closed(self, path: str) -> None:
+        with self.changed:
+            self.watched[path] -= 1
+            if self.watched[path] <= 0:
+                del self.watched[path]
+                self.released[path] = time.monotonic()
 
     def stop(self) -> None:
         with self.changed:
@@ -79,7 +98,7 @@ def is_loopback_host(header: str, port: int) -> bool:
 
 def site_path_of(url_path: str) -> str:
     """The site path (as a page has it: 'stories/x/', '' for home) of a URL path such as '/stories/x/'."""
-    path = unquote(url_path)[:MAX_PATH].lstrip("/")
+    path = unquote(url_path)[:MAX_PATH].lstrip("/")  # a browser's path is %-encoded (the query's own encoding is not)
     return path.removesuffix("index.html") if path.endswith("/index.html") or path == "index.html" else path
 
 
@@ -209,16 +228,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if "page" not in query:  # a stream of no page (an older script, a test)
             return self._stream(since)
         page = site_path_of(query["page"])
-        state = self.server.state
-        with state.changed:
-            state.watched[page] += 1
+        self.server.state.opened(page)
         try:
             self._stream(since)
         finally:
-            with state.changed:
-                state.watched[page] -= 1
-                if state.watched[page] <= 0:
-                    del state.watched[page]
+            self.server.state.closed(page)
 
     def _stream(self, since: str) -> None:
         state = self.server.state

@@ -14,13 +14,14 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advocacy.cache import BuildCache
+from advocacy.cache import BuildCache, content_hash
 from advocacy.content.load import load_file
 from advocacy.content.schema import KINDS
 from advocacy.errors import Problems
 from advocacy.pages import story_or_video_page
 
 if TYPE_CHECKING:
+    from advocacy.fingerprint import Fingerprints
     from advocacy.render import Renderer
     from advocacy.site import Site
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 # (not the title: it orders the stories of one date, and the related stories follow that order).
 TEXT_FIELDS = frozenset({"body", "body_line", "lines", "summary", "quote", "metrics", "people",
                          "image_alt", "duration"})
-FIRST_PAGE_KINDS = ("stories", "videos")  # their pages show no card of themselves
+FIRST_PAGE_KINDS = ("stories", "videos")
 
 
 class Resident:
@@ -39,7 +40,7 @@ class Resident:
         self.root = root
         self._cache: BuildCache | None = None
         self._built_keys: dict[str, str] = {}  # content file -> its key in the last build
-        self._last: tuple[Site, Renderer] | None = None  # of the last build, if it succeeded
+        self._last: tuple[Site, Renderer, Fingerprints | None] | None = None  # of the last build, if it succeeded
 
     def cache(self) -> BuildCache:
         """The cache of the next build: loaded once, then kept as each build leaves it."""
@@ -54,20 +55,24 @@ class Resident:
         """The key of each content file as the build read it: the first page compares with it."""
         self._built_keys = dict(keys)
 
-    def remember_build(self, site: Site, renderer: Renderer) -> None:
-        """The build succeeded: its site and renderer make the first page after the next edit."""
-        self._last = site, renderer
+    def remember_build(self, site: Site, renderer: Renderer, fingerprints: Fingerprints | None) -> None:
+        """The build succeeded: its site, renderer and fingerprints make the first page after the next edit."""
+        self._last = site, renderer, fingerprints
 
     def first_pages(self, changed: list[str]) -> dict[str, bytes]:
         """The page of the one story or video whose file `changed`, made from the last
         build and the file's new text (output file -> bytes). Empty when the edit is
         more than text (see TEXT_FIELDS), has a mistake, or is of anything else."""
-        parts = changed[0].split("/") if len(changed) == 1 else []
+        existing = [path for path in changed if (self.root / path).exists()]
+        if len(existing) != 1 or any(path in self._built_keys for path in changed if path not in existing):
+            return {}  # more than one file, or a file deleted (an editor's own temporary files aside)
+        rel = existing[0]
+        parts = rel.split("/")
         if self._last is None or self._cache is None or len(parts) != 3 or parts[0] != "content" \
                 or parts[1] not in FIRST_PAGE_KINDS:
             return {}
-        site, renderer = self._last
-        rel, kind = changed[0], parts[1]
+        site, renderer, fingerprints = self._last
+        kind = parts[1]
         shown = next((item for item in site.published(kind) if item.path == rel), None)
         before = self._cache.get("content", self._built_keys.get(rel, ""))
         if shown is None or before is None:  # a new file, or one the last build did not load (a link outside)
@@ -84,6 +89,8 @@ class Resident:
                   if repr(getattr(after, field.name)) != repr(getattr(before[0], field.name))}
         if not edited or not edited <= TEXT_FIELDS:
             return {}
+        if fingerprints is not None:  # its cards (in a theme that shows one) are kept under the new text
+            fingerprints.reread(rel, content_hash(kind, rel, raw))
         page = story_or_video_page(site, dataclasses.replace(shown, **{name: getattr(after, name) for name in edited}))
         data = renderer.render(page, problems)
         return {page.output: data} if data is not None and not problems.items else {}

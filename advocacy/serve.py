@@ -92,12 +92,16 @@ class Preview:
         self._thread = threading.Thread(target=self.server.serve_forever, name="advocacy-preview", daemon=True)
         self._thread.start()
 
-    def rebuild(self, changed: list[str]) -> BuildEvent:
+    def rebuild(self, saved: list[str]) -> BuildEvent:
+        """Build again after the files `saved` (site-relative) changed, showing first what can be."""
         started = time.perf_counter()
-        self._show_first(changed)
+        open_pages = self.state.open_pages()  # before the first page's reload makes them reconnect
+        self._show_first(saved)
+        # an editor's temporary files come and go within one save: name only what is left
+        changed = [path for path in saved if (self.root / path).exists()] or saved
         try:
             result = build(self.root, self.folder, drafts=self.drafts, base_url=self.url, record=False,
-                           resident=self.resident, first=FirstPages(self.state.open_pages(), self._show))
+                           resident=self.resident, first=FirstPages(open_pages, self._show))
         except ContentError as exc:
             event = BuildEvent(False, time.perf_counter() - started, problems=exc.problems.items, changed=changed)
         except (UsageError, OSError) as exc:  # advocacy.yaml deleted or unreadable mid-edit, a full disk
@@ -126,19 +130,22 @@ class Preview:
         open on it, the browser reloads in milliseconds, whatever the size of the site."""
         try:
             first = self.resident.first_pages(changed)
-        except Exception:  # noqa: BLE001 - a shortcut only: the build that follows reports any problem
+            if first:
+                with output_lock(self.folder):
+                    self._show(first)
+        except Exception:  # noqa: BLE001 - a shortcut only: the build that follows shows it, or the problem
             return
-        if first:
-            with output_lock(self.folder):
-                self._show(first)
 
     def _show(self, pages: dict[str, bytes]) -> None:
         """Put pages made ahead of the build in the preview's folder, and reload them where they are open
         (the build holds the folder's lock, or the caller does)."""
-        for output, data in pages.items():
-            page = self.folder / output
-            if page.is_file():  # written whole: the build's files are links to its kept pages
-                write_whole(page, lambda file, data=data: file.write(data))
+        try:
+            for output, data in pages.items():
+                page = self.folder / output
+                if page.is_file():  # written whole: the build's files are links to its kept pages
+                    write_whole(page, lambda file, data=data: file.write(data))
+        except OSError:
+            return  # a full disk, a file in use: the build shows them when it is done, or says why not
         self.state.publish([])
 
     def watch(self, stop: threading.Event | None = None, *, step_ms: int = 50) -> None:
@@ -153,9 +160,7 @@ class Preview:
 
         for changes in watchfiles.watch(self.root, watch_filter=relevant, step=step_ms, stop_event=stop,
                                         raise_interrupt=True):
-            changed = sorted({_relative(path, self.root) for _, path in changes})
-            # an editor's temporary files come and go within one save: name only what is left
-            self.rebuild([p for p in changed if (self.root / p).exists()] or changed)
+            self.rebuild(sorted({_relative(path, self.root) for _, path in changes}))
 
     def close(self) -> None:
         """Stop serving: open pages' event streams end, the port is freed."""

@@ -6,12 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from advocacy.build import build
+from advocacy.cache import CACHE_DIR
 from advocacy.errors import ContentError
+from advocacy.render import builtin_theme_dir
 from advocacy.resident import Resident
 from benchmarks.sitegen import generate
 
@@ -82,7 +86,8 @@ def test_no_first_page_when_an_edit_is_more_than_text(built):
     assert resident.first_pages([rel]) == {}
     story.write_text(original + "\nMore.\n", encoding="utf-8")
     assert len(resident.first_pages([rel])) == 1
-    assert resident.first_pages([rel, "content/stories/other.md"]) == {}  # two files: only the build knows
+    other = max((root / "content/stories").glob("*.md")).relative_to(root).as_posix()
+    assert resident.first_pages([rel, other]) == {}  # two files: only the build knows
     customer = min((root / "content/customers").glob("*.md")).relative_to(root).as_posix()
     assert resident.first_pages([customer]) == {}  # a customer's name is on many cards
     new = root / "content/stories/brand-new.md"
@@ -104,3 +109,44 @@ def test_no_first_page_after_a_build_that_failed(built):
     _build(root, resident)
     story.write_text(original + "\nMore again.\n", encoding="utf-8")
     assert len(resident.first_pages([rel])) == 1
+
+
+def test_a_theme_that_shows_the_storys_own_card_gets_it_new_and_keeps_no_card_under_the_old_text(built, tmp_path):
+    root, resident = built
+    templates = root / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    story_html = (builtin_theme_dir() / "templates" / "story.html").read_text(encoding="utf-8")
+    assert "import logo," in story_html and '<div class="prose">' in story_html
+    story_html = story_html.replace("import logo,", "import story_card, logo,").replace(
+        '<div class="prose">', '<div class="own">{{ story_card(item) }}</div><div class="prose">')
+    (templates / "story.html").write_text(story_html, encoding="utf-8")
+    _build(root, resident)
+    story = min((root / "content/stories").glob("*.md"))
+    rel = story.relative_to(root).as_posix()
+    original = story.read_bytes()
+    _replace_line(story, "summary", 'summary: "An edited summary."')
+    [(output, first)] = resident.first_pages([rel]).items()
+    own_card = BeautifulSoup(first, "html.parser").select_one(".own")
+    assert "An edited summary." in own_card.get_text()
+    _build(root, resident)
+    assert (root / "preview" / output).read_bytes() == first
+    # back as it was: no card made for the edit may be taken for the old text
+    story.write_bytes(original)
+    shutil.rmtree(root / CACHE_DIR / "pages")  # every page rendered again, its cards from the cache
+    _build(root, resident)
+    resident.close()
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns(".advocacy-*", "preview"))
+    _build(clean, Resident(clean))
+    assert (root / "preview" / output).read_bytes() == (clean / "preview" / output).read_bytes()
+
+
+def test_an_editors_own_temporary_file_is_no_second_file_but_a_deleted_story_is(built):
+    root, resident = built
+    first, second = sorted((root / "content/stories").glob("*.md"))[:2]
+    rel = first.relative_to(root).as_posix()
+    first.write_text(first.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    # saved through a temporary file that is gone by the time the watcher reports
+    assert len(resident.first_pages([rel, "content/stories/.story.md.swp~", rel + ".tmp1234"])) == 1
+    second.unlink()  # its related stories and lists change: only the whole build knows them
+    assert resident.first_pages([rel, second.relative_to(root).as_posix()]) == {}

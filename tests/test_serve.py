@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from advocacy.errors import UsageError
 from advocacy.build import build
 from advocacy.cache import CACHE_DIR, CACHE_FILE
-from advocacy.preview_http import site_path_of
+from advocacy.preview_http import RECONNECT_SECONDS, site_path_of
 from advocacy.serve import PREVIEW_DIR, Preview
 from tests.conftest import CUSTOMER, STORY
 
@@ -437,8 +437,12 @@ def test_an_open_pages_event_stream_tells_the_server_which_page_it_is(site, runn
     connection.close()
     server.preview.state.publish([])  # the stream answers, finds its page gone, and lets go of it
     deadline = time.monotonic() + TIMEOUT
-    while server.preview.state.open_pages() and time.monotonic() < deadline:
+    while server.preview.state.watched and time.monotonic() < deadline:
         time.sleep(0.01)
+    assert not server.preview.state.watched
+    # a page that reloads opens its next stream a moment later: until then it still counts as open
+    assert server.preview.state.open_pages() == {"stories/acme-onboarding/"}
+    server.preview.state.released["stories/acme-onboarding/"] -= RECONNECT_SECONDS + 1
     assert server.preview.state.open_pages() == set()
     status, _, script = server.request("/__advocacy__/reload.js")
     assert status == 200 and b"&page=" in script
@@ -448,3 +452,50 @@ def test_an_open_pages_event_stream_tells_the_server_which_page_it_is(site, runn
                                        ("/index.html", ""), ("/feed.xml", "feed.xml"), ("/a%20b/", "a b/")])
 def test_a_url_path_names_the_site_path_of_its_page(url, path):
     assert site_path_of(url) == path
+
+
+def test_pages_open_when_a_story_is_saved_are_rendered_first_though_its_first_page_reloads_them(site, tmp_path,
+                                                                                                 monkeypatch):
+    import advocacy.serve as serve_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    preview = Preview(site.root, port=0)
+    asked_first: list[set[str]] = []
+    real_build = serve_module.build
+
+    def build_and_note(*args, **kwargs):
+        asked_first.append(set(kwargs["first"].paths))
+        return real_build(*args, **kwargs)
+
+    try:
+        preview.start()
+        preview.state.opened("")  # the home page is open in a tab
+        monkeypatch.setattr(serve_module, "build", build_and_note)
+        site.write("content/stories/acme-onboarding.md", STORY.replace("It was slow.", "It was fast."))
+        preview.state.closed("")  # the first page's reload ends every stream: the tab reconnects a moment later
+        assert preview.rebuild(["content/stories/acme-onboarding.md"]).ok
+        assert asked_first == [{""}]
+    finally:
+        preview.close()
+
+
+def test_a_first_page_that_cannot_be_written_waits_for_the_build(site, tmp_path, monkeypatch):
+    import advocacy.serve as serve_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    preview = Preview(site.root, port=0)
+    try:
+        preview.start()
+
+        def disk_full(*args, **kwargs):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(serve_module, "write_whole", disk_full)
+        preview.state.opened("stories/acme-onboarding/")
+        site.write("content/stories/acme-onboarding.md", STORY.replace("It was slow.", "It was fast."))
+        event = preview.rebuild(["content/stories/acme-onboarding.md"])
+        assert event.ok
+        page = (preview.folder / "stories/acme-onboarding/index.html").read_text(encoding="utf-8")
+        assert "It was fast." in page  # written by the build
+    finally:
+        preview.close()
