@@ -26,9 +26,11 @@ def serve(site_dir: Path, port: int, host: str, no_drafts: bool, open_browser: b
 
     Builds the site into .advocacy-preview/ (your output/ folder is left
     alone), serves it, and rebuilds and reloads open pages each time you
-    save a file in content/, static/, themes/ or advocacy.yaml. Drafts are
-    shown, marked with a banner. When a file has an error, the page shows it
-    over the last version that built. Stop with Ctrl-C.
+    save a file in content/, static/, themes/ or advocacy.yaml: the pages
+    open in your browser first, and a story's or video's own page at once
+    when you edit its text. Drafts are shown, marked with a banner. When a
+    file has an error, the page shows it over the last version that built.
+    Stop with Ctrl-C.
     """
     from advocacy.build import find_site_root
     from advocacy.serve import Preview
