@@ -90,6 +90,19 @@ def running(site):
         server.close()
 
 
+@pytest.fixture
+def preview(site, tmp_path, monkeypatch):
+    """A Preview of `site` that has built once, with a cache key of its own and no file watcher:
+    the test saves files and calls rebuild itself."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    started = Preview(site.root, port=0)
+    try:
+        started.start()
+        yield started
+    finally:
+        started.close()
+
+
 def test_a_page_is_served_with_the_reload_script_that_a_build_never_has(site, running):
     server = running()
     home = server.page("/")
@@ -365,11 +378,9 @@ def test_the_preview_keeps_its_cache_in_memory_and_saves_it_when_it_stops(site, 
     assert again.summary.page_total > 0 and again.rendered == 0
 
 
-def test_an_edited_story_is_shown_before_the_whole_build_runs(site, tmp_path, monkeypatch):
+def test_an_edited_story_is_shown_before_the_whole_build_runs(site, preview, monkeypatch):
     import advocacy.serve as serve_module
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    preview = Preview(site.root, port=0)
     seen_before_build: list[str] = []
     real_build = serve_module.build
 
@@ -379,23 +390,17 @@ def test_an_edited_story_is_shown_before_the_whole_build_runs(site, tmp_path, mo
         seen_before_build.append("It was fast." if "It was fast." in main.get_text() else "It was slow.")
         return real_build(*args, **kwargs)
 
-    try:
-        preview.start()
-        monkeypatch.setattr(serve_module, "build", build_after_a_look)
-        version = preview.state.version
-        site.write("content/stories/acme-onboarding.md", STORY.replace("It was slow.", "It was fast."))
-        assert preview.rebuild(["content/stories/acme-onboarding.md"]).ok
-        assert seen_before_build == ["It was fast."]
-        assert preview.state.version == version + 2  # the first page, then the whole build
-    finally:
-        preview.close()
+    monkeypatch.setattr(serve_module, "build", build_after_a_look)
+    version = preview.state.version
+    site.write("content/stories/acme-onboarding.md", STORY.replace("It was slow.", "It was fast."))
+    assert preview.rebuild(["content/stories/acme-onboarding.md"]).ok
+    assert seen_before_build == ["It was fast."]
+    assert preview.state.version == version + 2  # the first page, then the whole build
 
 
-def test_the_pages_open_in_a_browser_are_rendered_and_shown_before_the_rest(site, tmp_path, monkeypatch):
+def test_the_pages_open_in_a_browser_are_rendered_and_shown_before_the_rest(site, preview, monkeypatch):
     import advocacy.pipeline as pipeline_module
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    preview = Preview(site.root, port=0)
     shown_before_writing: list[tuple[str, str]] = []
     real_write = pipeline_module.write_output
 
@@ -407,20 +412,16 @@ def test_the_pages_open_in_a_browser_are_rendered_and_shown_before_the_rest(site
         shown_before_writing.append((customer_shown, h1("stories/acme-onboarding/index.html")))
         return real_write(*args, **kwargs)
 
-    try:
-        preview.start()
-        preview.state.watched["customers/acme/"] += 1  # as the event stream of a page open on it does
-        monkeypatch.setattr(pipeline_module, "write_output", write_after_a_look)
-        version = preview.state.version
-        site.write("content/customers/acme.md", CUSTOMER.replace("Acme Logistics", "Acme Freight"))
-        assert preview.rebuild(["content/customers/acme.md"]).ok
-        # the open page was new before the build wrote the site; the story's page (not open) was not
-        assert shown_before_writing == [("Acme Freight", "How Acme cut onboarding")]
-        assert preview.state.version == version + 2
-        assert BeautifulSoup((preview.folder / "stories/acme-onboarding/index.html").read_bytes(),
-                             "html.parser").find(string=lambda text: "Acme Freight" in text)
-    finally:
-        preview.close()
+    preview.state.opened("customers/acme/")  # as the event stream of a page open on it does
+    monkeypatch.setattr(pipeline_module, "write_output", write_after_a_look)
+    version = preview.state.version
+    site.write("content/customers/acme.md", CUSTOMER.replace("Acme Logistics", "Acme Freight"))
+    assert preview.rebuild(["content/customers/acme.md"]).ok
+    # the open page was new before the build wrote the site; the story's page (not open) was not
+    assert shown_before_writing == [("Acme Freight", "How Acme cut onboarding")]
+    assert preview.state.version == version + 2
+    assert BeautifulSoup((preview.folder / "stories/acme-onboarding/index.html").read_bytes(),
+                         "html.parser").find(string=lambda text: "Acme Freight" in text)
 
 
 def test_an_open_pages_event_stream_tells_the_server_which_page_it_is(site, running):
@@ -454,12 +455,10 @@ def test_a_url_path_names_the_site_path_of_its_page(url, path):
     assert site_path_of(url) == path
 
 
-def test_pages_open_when_a_story_is_saved_are_rendered_first_though_its_first_page_reloads_them(site, tmp_path,
+def test_pages_open_when_a_story_is_saved_are_rendered_first_though_its_first_page_reloads_them(site, preview,
                                                                                                  monkeypatch):
     import advocacy.serve as serve_module
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    preview = Preview(site.root, port=0)
     asked_first: list[set[str]] = []
     real_build = serve_module.build
 
@@ -467,35 +466,24 @@ def test_pages_open_when_a_story_is_saved_are_rendered_first_though_its_first_pa
         asked_first.append(set(kwargs["first"].paths))
         return real_build(*args, **kwargs)
 
-    try:
-        preview.start()
-        preview.state.opened("")  # the home page is open in a tab
-        monkeypatch.setattr(serve_module, "build", build_and_note)
-        site.write("content/stories/acme-onboarding.md", STORY.replace("It was slow.", "It was fast."))
-        preview.state.closed("")  # the first page's reload ends every stream: the tab reconnects a moment later
-        assert preview.rebuild(["content/stories/acme-onboarding.md"]).ok
-        assert asked_first == [{""}]
-    finally:
-        preview.close()
+    preview.state.opened("")  # the home page is open in a tab
+    monkeypatch.setattr(serve_module, "build", build_and_note)
+    site.write("content/stories/acme-onboarding.md", STORY.replace("It was slow.", "It was fast."))
+    preview.state.closed("")  # the first page's reload ends every stream: the tab reconnects a moment later
+    assert preview.rebuild(["content/stories/acme-onboarding.md"]).ok
+    assert asked_first == [{""}]
 
 
-def test_a_first_page_that_cannot_be_written_waits_for_the_build(site, tmp_path, monkeypatch):
+def test_a_first_page_that_cannot_be_written_waits_for_the_build(site, preview, monkeypatch):
     import advocacy.serve as serve_module
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    preview = Preview(site.root, port=0)
-    try:
-        preview.start()
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
 
-        def disk_full(*args, **kwargs):
-            raise OSError(28, "No space left on device")
-
-        monkeypatch.setattr(serve_module, "write_whole", disk_full)
-        preview.state.opened("stories/acme-onboarding/")
-        site.write("content/stories/acme-onboarding.md", STORY.replace("It was slow.", "It was fast."))
-        event = preview.rebuild(["content/stories/acme-onboarding.md"])
-        assert event.ok
-        page = (preview.folder / "stories/acme-onboarding/index.html").read_text(encoding="utf-8")
-        assert "It was fast." in page  # written by the build
-    finally:
-        preview.close()
+    monkeypatch.setattr(serve_module, "write_whole", disk_full)
+    preview.state.opened("stories/acme-onboarding/")
+    site.write("content/stories/acme-onboarding.md", STORY.replace("It was slow.", "It was fast."))
+    event = preview.rebuild(["content/stories/acme-onboarding.md"])
+    assert event.ok
+    page = (preview.folder / "stories/acme-onboarding/index.html").read_text(encoding="utf-8")
+    assert "It was fast." in page  # written by the build
