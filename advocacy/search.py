@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import subprocess
 import tempfile
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,6 +40,9 @@ BUNDLE_DIR = "pagefind"  # published at /pagefind/
 # The bundle files the search page never loads: Pagefind's own UIs and the indexing playground.
 _UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.", "playground/")
 _TIMEOUT = 600  # seconds; 5,000 items take a few
+_SCRATCH_PREFIX = "advocacy-search-"
+_MEMORY_FOLDER = Path("/dev/shm")
+_MEMORY_SPARE = 64 << 20  # bytes of the memory folder left free, besides a run's own files
 
 
 class SearchUnavailable(Exception):
@@ -149,13 +154,17 @@ def build_index(documents: dict[str, Document], cache: BuildCache | None = None)
             finish_first()
     if store is not None:
         store.prune()
+    if missing:
+        for folder in (_MEMORY_FOLDER, Path(tempfile.gettempdir())):
+            _remove_abandoned_runs(folder)
     return lay_out(bundles, f"{BUNDLE_DIR}/")
 
 
 def run_pagefind(documents: dict[str, str]) -> dict[str, bytes]:
     """One Pagefind run over `documents`: path in the bundle -> bytes, in a reproducible form."""
     binary = pagefind_binary()
-    with tempfile.TemporaryDirectory(prefix="advocacy-search-") as temp:
+    size = sum(len(html) for html in documents.values())
+    with tempfile.TemporaryDirectory(prefix=_SCRATCH_PREFIX, dir=_scratch_folder(size)) as temp:
         source, bundle = Path(temp) / "site", Path(temp) / "bundle"
         for name, html in documents.items():
             file = source / name
@@ -175,3 +184,34 @@ def run_pagefind(documents: dict[str, str]) -> dict[str, bytes]:
         return stable_bundle(files)
     except (ValueError, IndexError, KeyError, TypeError, EOFError, OSError):
         return files  # a Pagefind of another format: it works, only not byte-reproducible
+
+
+def _scratch_folder(size: int) -> str | None:
+    """Where a Pagefind run's files go: a folder in memory where the system has one with room
+    for them (a run writes a file per document and reads back a file per document, which on a
+    disk cost nearly as much as the indexing), else the usual temporary folder."""
+    try:
+        room = os.statvfs(_MEMORY_FOLDER)
+    except OSError:
+        return None
+    # the documents, their bundle (smaller), and as much for the run going on beside this one
+    usable = os.access(_MEMORY_FOLDER, os.W_OK | os.X_OK) and room.f_bavail * room.f_frsize > 4 * size + _MEMORY_SPARE
+    return str(_MEMORY_FOLDER) if usable else None
+
+
+def _remove_abandoned_runs(folder: Path) -> None:
+    """Remove the files of Pagefind runs in `folder` whose build was killed (a run ends within
+    _TIMEOUT): in the memory folder they would hold memory until the next restart. Another
+    user's are private to them (made 0700), so they stay."""
+    too_old = time.time() - 2 * _TIMEOUT
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if (entry.name.startswith(_SCRATCH_PREFIX) and entry.is_dir(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_mtime < too_old):
+                shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:
+            continue
