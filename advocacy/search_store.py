@@ -13,6 +13,7 @@ is never unpickled; at worst the shard is indexed again.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from advocacy.cache import BuildCache, content_hash
 from advocacy.search_shards import is_index_part
@@ -34,7 +35,10 @@ class ShardStore:
         self._folder = cache.path.parent / _FOLDER
         # never follow a link to elsewhere, which a checkout or an archive could bring
         self._usable = not any(path.is_symlink() for path in (self._folder, self._folder.parent))
-        self._known: dict[str, bytes] = {}  # file hash -> bytes checked or written by this build
+        # file hash -> bytes, of the file every shard's bundle has alike (Pagefind's script, worker
+        # and WebAssembly): read or written once. An index's bytes are the bundle's alone, not kept here.
+        self._shared: dict[str, bytes] = {}
+        self._checked: set[str] = set()  # the hashes of the files this build read (intact) or wrote
         self._used: set[str] = set()  # the hashes of the files of the bundles this build got or put
         self._changed = False
 
@@ -45,9 +49,11 @@ class ShardStore:
             return None
         files = {}
         for digest, paths in manifest:
-            data = self._known[digest] if digest in self._known else self._read(digest)
+            data = self._shared.get(digest) or self._read(digest)
             if data is None:
                 return None
+            if _is_shared(path for path, _ in paths):
+                self._shared[digest] = data
             offset = 0
             for path, size in paths:
                 files[path] = data[offset:offset + size]
@@ -64,7 +70,7 @@ class ShardStore:
             return None
         if content_hash(data) != digest:
             return None
-        self._known[digest] = data
+        self._checked.add(digest)
         return data
 
     def put(self, key: str, files: dict[str, bytes]) -> None:
@@ -79,8 +85,10 @@ class ShardStore:
                 paths = sorted(group)
                 data = b"".join(group[path] for path in paths)
                 digest = content_hash(data)
-                if digest not in self._known:
+                if digest not in self._checked:
                     self._write(digest, data)
+                if _is_shared(group):
+                    self._shared[digest] = data
                 manifest.append((digest, tuple((path, len(group[path])) for path in paths)))
         except OSError:
             return
@@ -91,7 +99,7 @@ class ShardStore:
     def _write(self, digest: str, data: bytes) -> None:
         self._folder.mkdir(parents=True, exist_ok=True)
         write_whole(self._folder / digest, lambda file: file.write(data))
-        self._known[digest] = data
+        self._checked.add(digest)
 
     def prune(self) -> None:
         """Remove the kept files that no bundle of this build uses (once a build changed any)."""
@@ -105,3 +113,8 @@ class ShardStore:
                     file.unlink(missing_ok=True)
         except OSError:
             pass  # what is left is removed by a later build
+
+
+def _is_shared(paths: Iterable[str]) -> bool:
+    """Whether the kept file of these bundle paths is the part every shard has alike, not an index."""
+    return any(not is_index_part(path) for path in paths)
