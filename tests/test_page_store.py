@@ -1,0 +1,45 @@
+"""The page store: rendered pages kept by fingerprint, trusted only as the signed cache vouches,
+and never written through a link to elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import advocacy.cache as cache_module
+from advocacy.cache import CACHE_DIR, BuildCache
+from advocacy.page_store import PAGES_DIR, PageStore
+
+FINGERPRINT = "ab" + "0" * 30
+
+
+@pytest.fixture(autouse=True)
+def own_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    code = cache_module.code_fingerprint()
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: code)
+
+
+def _store(root: Path) -> PageStore:
+    return PageStore(BuildCache(root))
+
+
+def test_a_kept_page_is_found_by_the_next_build_unless_it_was_changed_in_place(tmp_path):
+    store = _store(tmp_path)
+    kept = store.put(FINGERPRINT, b"the page")
+    store.cache.save()
+    assert _store(tmp_path).get(FINGERPRINT).path.read_bytes() == b"the page"
+    kept.path.write_bytes(b"the page, altered by hand")
+    assert _store(tmp_path).get(FINGERPRINT) is None
+
+
+@pytest.mark.parametrize("linked", [f"{CACHE_DIR}/{PAGES_DIR}", CACHE_DIR])
+def test_a_store_folder_that_links_elsewhere_is_never_written_through(tmp_path, linked):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = tmp_path / "site" / linked
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(elsewhere, target_is_directory=True)
+    assert _store(tmp_path / "site").put(FINGERPRINT, b"the page") is None
+    assert list(elsewhere.rglob("*")) == []
