@@ -7,7 +7,11 @@ record), the stat of every output file, the page fingerprints, the hash of
 each content file read, and the summary of that build, in a signed file of
 the cache folder, one per output folder and set of options. A file changed
 within the last second is "racy" (its change time may not move at the next
-save): a record that has one is not used for skipping, nor is its hash.
+save): its stat alone cannot vouch for it, so the record keeps the hash of
+its bytes too (as git does for its index), and the next build skips only if
+the file still has them. The URL record a build writes itself is such a
+file for the next build. With more racy files than RACY_HASHED (a folder
+just copied in), the record is not used for skipping at all.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ if TYPE_CHECKING:  # only named: a build with nothing to do never imports the pi
     from advocacy.site import Site
 
 NAMESPACE = "last-build"
+BUILTIN = "<builtin>"  # the built-in theme's files, in a scan's names
 RACY_NS = 1_000_000_000
+RACY_HASHED = 64  # racy files hashed at most; with more, the scan vouches for nothing
 
 # size, change time, inode change time, inode: a copy that keeps a file's size and change time
 # (cp -p, touch -r, an archive) still changes the inode's change time, which no one can set
@@ -60,13 +66,17 @@ class LastBuild:
     summary: BuildSummary
     problems: Problems
     fingerprints: dict[str, str]  # page output -> fingerprint
-    inputs: dict[str, Stat] | None = None  # None: racy or unreadable, never skipped
+    inputs: dict[str, Stat] | None = None  # None: unsure (links, unreadable, too many racy files), never skipped
+    racy: dict[str, str] = field(default_factory=dict)  # input -> the hash of its bytes, where its stat was racy
     outputs: dict[str, Stat] = field(default_factory=dict)
     content_keys: ContentKeys = field(default_factory=dict)  # of the settled files: see known_keys
 
 
 def _stat(path: str) -> Stat:
-    info = os.stat(path)
+    return _stat_of(os.stat(path))
+
+
+def _stat_of(info: os.stat_result) -> Stat:
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
@@ -84,17 +94,18 @@ def _walk(folder: Path | str, prefix: str, found: dict[str, Stat]) -> bool:
             if not _walk(entry.path, name, found):
                 return False
         else:
-            info = entry.stat()
-            found[name] = info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+            found[name] = _stat_of(entry.stat())
     return True
 
 
 @dataclass
 class InputScan:
-    """The stat of every file a build reads (None where links make that unsure), and when it was taken."""
+    """The stat of every file a build reads (None where links make that unsure), when it was
+    taken, and the hash of the bytes of each file whose stat was racy then (None: too many)."""
 
     stats: dict[str, Stat] | None
     started: int  # time_ns
+    racy: dict[str, str] | None = None
 
     def settled(self) -> dict[str, Stat]:
         """The files changed more than a second before the scan: a later save of one changes its stat.
@@ -102,10 +113,8 @@ class InputScan:
         return {name: stat for name, stat in (self.stats or {}).items() if _settled(stat, self.started)}
 
     def trusted(self) -> dict[str, Stat] | None:
-        """Every stat, when all of them are settled; else None (nothing may be skipped by them)."""
-        if self.stats is None or not all(_settled(stat, self.started) for stat in self.stats.values()):
-            return None
-        return self.stats
+        """Every stat, when the racy ones have their hashes beside them; else None (nothing may be skipped)."""
+        return self.stats if self.racy is not None else None
 
 
 def _settled(stat: Stat, scan_started: int) -> bool:
@@ -113,7 +122,7 @@ def _settled(stat: Stat, scan_started: int) -> bool:
 
 
 def scan_inputs(root: Path) -> InputScan:
-    """The stat of every file a build reads."""
+    """The stat of every file a build reads, and the hash of the racy ones."""
     started = time.time_ns()
     found: dict[str, Stat] = {}
     try:
@@ -122,12 +131,20 @@ def scan_inputs(root: Path) -> InputScan:
                 found[name] = _stat(str(root / name))
         folders = [(root / name, name) for name in INPUT_FOLDERS]
         if root.resolve() not in builtin_theme_dir().resolve().parents:
-            folders.append((builtin_theme_dir(), "<builtin>"))
+            folders.append((builtin_theme_dir(), BUILTIN))
         if not all(_walk(folder, prefix, found) for folder, prefix in folders):
             return InputScan(None, started)
+        racy = [name for name, stat in found.items() if not _settled(stat, started)]
+        hashes = {name: input_hash(root, name) for name in racy} if len(racy) <= RACY_HASHED else None
     except OSError:
         return InputScan(None, started)
-    return InputScan(found, started)
+    return InputScan(found, started, hashes)
+
+
+def input_hash(root: Path, name: str) -> str:
+    """The hash of the bytes of the input file `name` (as a scan names it)."""
+    builtin = name.removeprefix(f"{BUILTIN}/")
+    return content_hash((builtin_theme_dir() / builtin if builtin != name else root / name).read_bytes())
 
 
 def settled_keys(scan: InputScan, keys: dict[str, str]) -> ContentKeys:
@@ -167,10 +184,16 @@ class LastBuildRecord:
     def previous(self) -> LastBuild | None:
         return self.cache.get(NAMESPACE, "last")
 
-    def unchanged(self, inputs: dict[str, Stat] | None) -> LastBuild | None:
+    def unchanged(self, scan: InputScan) -> LastBuild | None:
         """The last build, if its inputs and its output are still exactly as it left them."""
         last = self.previous()
+        inputs = scan.trusted()
         if last is None or last.inputs is None or inputs is None or last.inputs != inputs:
+            return None
+        try:  # racy at the last build's scan: the same stat does not tell the same bytes
+            if any(input_hash(self.root, name) != digest for name, digest in last.racy.items()):
+                return None
+        except OSError:
             return None
         return last if last.outputs and scan_output(self.output) == last.outputs else None
 
@@ -178,8 +201,9 @@ class LastBuildRecord:
         """Keep `last` with the output as it is now; the URL record's stat is taken
         again when this build wrote it (its own write is not a change)."""
         if last.inputs is not None and wrote_record:
-            try:
+            try:  # written just now: racy, so with its hash
                 last.inputs[RECORD_FILE] = _stat(str(self.root / RECORD_FILE))
+                last.racy[RECORD_FILE] = input_hash(self.root, RECORD_FILE)
             except OSError:
                 last.inputs = None
         last.outputs = scan_output(self.output)

@@ -241,7 +241,7 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
         resident.remember_build(site, rendered.renderer, rendered.fingerprinting)
     PageStore(cache).prune()
     summary = summarize(site, rendered.pages)
-    last.save(LastBuild(summary, problems, rendered.fingerprints, inputs.trusted(),
+    last.save(LastBuild(summary, problems, rendered.fingerprints, inputs.trusted(), dict(inputs.racy or {}),
                         content_keys=settled_keys(inputs, keys)), wrote_record)
     changed = [page.path for page in rendered.pages if previous is None
                or previous.fingerprints.get(page.output, "") != rendered.fingerprints.get(page.output)]

@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import advocacy.cache as cache_module
+import advocacy.last_build as last_build
 import advocacy.search as search_module
 from advocacy import parallel
 from advocacy.build import build
@@ -322,6 +323,42 @@ def test_a_template_edit_renders_only_the_pages_made_with_it_or_with_what_import
     (own / "macros.html").write_text(macros + "{# a comment: still another template #}\n", encoding="utf-8")
     everything = _build(site, output)  # nearly every page imports the macros (not robots.txt, feed.xml...)
     assert len(everything.changed) > len(first.pages) * 0.9
+
+
+def test_a_build_right_after_one_that_wrote_the_url_record_does_nothing(tmp_path):
+    site = _site(tmp_path, 8, 7)
+    output = site / "output"
+    time.sleep(1.1)  # the generated files settle
+    _build(site, output)  # writes published-urls.txt: a racy input of the next build, which checks its hash
+    record = site / "published-urls.txt"
+    assert time.time_ns() - record.stat().st_mtime_ns < last_build.RACY_NS  # still racy: the case at hand
+    folder = output.stat().st_ino
+    again = _build(site, output)
+    assert again.rendered == 0 and output.stat().st_ino == folder  # not even swapped
+    with record.open("r+b") as file:  # edited by hand: built again
+        file.write(file.read().replace(b"/stories/", b"/STORIES/", 1))
+    _build(site, output)
+    assert output.stat().st_ino != folder
+
+
+def test_a_racy_file_saved_again_within_one_tick_of_the_clock_is_read_again(tmp_path, monkeypatch):
+    """On a file system whose clock ticks coarsely (FAT's ticks are 2 s), a file saved twice in
+    one tick keeps its stat: the hash of its bytes, kept where its stat was racy, tells."""
+    tick = 100 * 10**9
+    monkeypatch.setattr(last_build, "RACY_NS", tick)
+    monkeypatch.setattr(last_build, "RACY_HASHED", 10**6)
+    monkeypatch.setattr(last_build, "_stat_of", lambda info: (info.st_size, info.st_mtime_ns // tick * tick, 0, 0))
+    site = _site(tmp_path, 4, 6)
+    output = site / "output"
+    _build(site, output)
+    folder = output.stat().st_ino
+    assert _build(site, output).rendered == 0 and output.stat().st_ino == folder  # every file racy, and hashed
+    story = min((site / "content" / "stories").glob("*.md"))
+    text = story.read_bytes()
+    assert b" the " in text
+    story.write_bytes(text.replace(b" the ", b" THE ", 1))  # the same size, in the same tick
+    assert _build(site, output).rendered > 0
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
 
 
 def test_a_file_rewritten_in_place_with_its_size_and_times_put_back_is_read_again(tmp_path):
