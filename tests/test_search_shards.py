@@ -161,6 +161,7 @@ def test_a_kept_bundle_file_that_was_altered_is_never_published(sharded, runs):
     first, built = sharded.snapshot(), len(runs)
     for file in (sharded.root / CACHE_DIR / "search").iterdir():
         file.write_bytes(file.read_bytes()[:-1] + b"!")
+    shutil.rmtree(sharded.output)  # else nothing changed: the build would do nothing
     _build(sharded)
     assert len(runs) == 2 * built  # every shard indexed again, none taken from an altered file
     assert sharded.snapshot() == first

@@ -634,17 +634,23 @@ def _tree(folder: Path) -> dict[str, bytes | None]:
     return tree
 
 
+def _outside_output(tree: dict[str, bytes | None]) -> dict[str, bytes | None]:
+    return {path: data for path, data in tree.items() if path != "site/output" and not path.startswith("site/output/")}
+
+
 def test_nothing_is_written_outside_the_output_folder(tmp_path):
     folder = write_rich_site(SiteFolder(tmp_path / "site"))
-    before = _tree(tmp_path)
+    story = min((folder.root / "content" / "stories").glob("*.md"))
     outputs = []
-    for _ in range(3):  # the first build and rebuilds, which swap folders
+    for build in range(3):  # the first build and rebuilds of an edited story, which swap folders
+        if build:
+            story.write_text(story.read_text(encoding="utf-8") + f"\nEdit {build}.\n", encoding="utf-8")
+        before = _outside_output(_tree(tmp_path))
         result = folder.run("build")
         assert result.exit_code == 0, result.output
         after = _tree(tmp_path)
         assert any(path.startswith("site/output/") for path in after)
-        assert {k: v for k, v in after.items() if k != "site/output" and not k.startswith("site/output/")} \
-            == before
+        assert _outside_output(after) == before
         outputs.append(_tree(folder.output))
     kept = spare_folder(folder.output)
     assert [p.name for p in folder.root.iterdir() if p.name.startswith(SPARE_PREFIX)] == [kept.name]
