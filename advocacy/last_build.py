@@ -191,7 +191,8 @@ class LastBuildRecord:
         if last is None or last.inputs is None or inputs is None or last.inputs != inputs:
             return None
         try:  # racy at the last build's scan: the same stat does not tell the same bytes
-            if any(input_hash(self.root, name) != digest for name, digest in last.racy.items()):
+            hashed = scan.racy or {}  # those racy at this scan too are hashed already
+            if any((hashed.get(name) or input_hash(self.root, name)) != digest for name, digest in last.racy.items()):
                 return None
         except OSError:
             return None
