@@ -122,6 +122,11 @@ class BuildCache:
     def folder(self) -> Path:
         return self.path.parent
 
+    def owns(self, folder: Path) -> bool:
+        """Whether `folder` (in the cache folder) and the cache folder are real folders, or not made
+        yet: a link to elsewhere, which an archive of the site could bring, is never written through."""
+        return not any(path.is_symlink() for path in (folder, self.folder))
+
     def get(self, namespace: str, key: str) -> Any | None:
         """The value of this build, or of the last one (then kept for the next)."""
         value = self._new.get(namespace, {}).get(key)

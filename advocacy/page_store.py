@@ -32,8 +32,7 @@ class PageStore:
     def __init__(self, cache: BuildCache):
         self.cache = cache
         self.folder = cache.folder / PAGES_DIR
-        # never write through a link to elsewhere, which an archive of the site could bring
-        self.enabled = cache.enabled and not any(path.is_symlink() for path in (self.folder, cache.folder))
+        self.enabled = cache.enabled and cache.owns(self.folder)
 
     def get(self, fingerprint: str) -> Linked | None:
         """The file of an earlier render of this fingerprint, if it is still as it was made."""

@@ -32,9 +32,8 @@ class ShardStore:
 
     def __init__(self, cache: BuildCache):
         self._cache = cache
-        self._folder = cache.path.parent / _FOLDER
-        # never follow a link to elsewhere, which a checkout or an archive could bring
-        self._usable = not any(path.is_symlink() for path in (self._folder, self._folder.parent))
+        self._folder = cache.folder / _FOLDER
+        self._usable = cache.owns(self._folder)
         # file hash -> bytes, of the file every shard's bundle has alike (Pagefind's script, worker
         # and WebAssembly): read or written once. An index's bytes are the bundle's alone, not kept here.
         self._shared: dict[str, bytes] = {}
