@@ -179,19 +179,20 @@ def _ordinal(date: dt.date | None) -> int:
 
 def match_data(site: Site, match: Match) -> dict[str, Any]:
     """A match as JSON-able data: what the item is, where it lives, why it ranks."""
-    item = match.item
-    path = pages.path_for(item)
+    path = pages.path_for(match.item)
     return {
-        "kind": "story" if item.kind == "stories" else "video",
-        "slug": item.slug,
-        "title": item.title,
-        "customer": site.customer_of(item).name,
-        "path": path,
+        **_listing(site, match.item),
         "url": site.config.absolute(path),
         "score": match.score,
         "reasons": [{"reason": r.label, "detail": r.detail, "points": r.points, "text": str(r)}
                     for r in match.reasons],
     }
+
+
+def _listing(site: Site, item: Tagged) -> dict[str, str]:
+    """What names an item in a list of matches: its kind, slug, title, customer and page."""
+    return {"kind": "story" if item.kind == "stories" else "video", "slug": item.slug, "title": item.title,
+            "customer": site.customer_of(item).name, "path": pages.path_for(item)}
 
 
 # --- a prospect's options -> a Profile (unknown names are a usage error) ---
@@ -250,21 +251,32 @@ def _size_band(given: str | None) -> str | None:
 
 # --- the same ranking, precomputed for the site's "companies like mine" picker ---
 
-def picker_data(site: Site, top: int = 3) -> dict[str, Any]:
-    """The top `top` items, with reasons, for every (industry, size, region) a
-    prospect can pick, any of them left open; JSON-able.
+def picker_data(site: Site, ranking: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The top items, with reasons, for every (industry, size, region) a prospect
+    can pick, any of them left open; JSON-able. `ranking` is picker_ranking's
+    result for this site, if kept from an earlier build.
 
     `top` is keyed "industry|size|region" by slug, '' for an open facet (e.g.
     "logistics|201-1000|"); profiles that nothing fits are left out. `items`
-    holds each listed item once, keyed "stories/<slug>".
+    holds each listed item once, keyed "stories/<slug>", with its title and
+    customer's name (read here, not ranked: renaming a customer ranks nothing again).
     """
+    ranking = ranking if ranking is not None else picker_ranking(site)
+    by_key = {f"{item.kind}/{item.slug}": item for item in (*site.stories, *site.videos)}
+    items = {key: _listing(site, by_key[key]) for matches in ranking["top"].values() for key in
+             (match["item"] for match in matches)}
+    return {"facets": ranking["facets"], "items": items, "top": ranking["top"]}
+
+
+def picker_ranking(site: Site, top: int = 3) -> dict[str, Any]:
+    """picker_data without its `items`: the `facets` and the `top` items' keys, scores and
+    reasons, made from picker_inputs alone."""
     facets = {
         "industry": [term.name for term in site.taxonomies["industries"].terms],
         "size": list(COMPANY_SIZES),
         "region": [term.name for term in site.taxonomies["regions"].terms],
     }
     ranker = Ranker(site)
-    items: dict[str, dict[str, Any]] = {}
     tops: dict[str, list[dict[str, Any]]] = {}
     for industry in (None, *facets["industry"]):
         for size in (None, *facets["size"]):
@@ -276,31 +288,24 @@ def picker_data(site: Site, top: int = 3) -> dict[str, Any]:
                 if not matches:
                     continue
                 tops["|".join(slugify(name or "") for name in (industry, size, region))] = [
-                    {"item": _remember(site, match, items), "score": match.score,
+                    {"item": f"{match.item.kind}/{match.item.slug}", "score": match.score,
                      # why it fits; a penalty ("more from a customer listed above") is for reps
                      "reasons": [str(reason) for reason in match.reasons if reason.points > 0]}
                     for match in matches]
     return {"facets": {name: [{"name": value, "slug": slugify(value)} for value in values]
                        for name, values in facets.items()},
-            "items": items, "top": tops}
+            "top": tops}
 
 
 def picker_inputs(site: Site) -> str:
-    """Everything picker_data reads, as text: the same text, the same picker data
-    (a big site's picker takes a second to rank; most builds change nothing of this)."""
-    customers = {slug: (c.name, c.reference) for slug, c in site.customers.items()}
+    """Everything picker_ranking reads, as text: the same text, the same ranking (a big
+    site's picker takes a second to rank; most builds change nothing of this). Titles
+    and customers' names are not in it: the ranking never reads them."""
+    references = {slug: c.reference for slug, c in site.customers.items()}
     return repr((
         site.build_date, [(key, value.title) for key, value in site.config.values.items()],
         [[term.name for term in site.taxonomies[key].terms] for key in ("industries", "regions")],
-        [(item.kind, item.slug, item.title, item.date, item.customer, customers.get(item.customer),
+        [(item.kind, item.slug, item.date, item.customer, references.get(item.customer),
           item.industry, item.company_size, item.region, item.products, item.use_cases, item.values)
          for item in (*site.stories, *site.videos)],
     ))
-
-
-def _remember(site: Site, match: Match, items: dict[str, dict[str, Any]]) -> str:
-    key = f"{match.item.kind}/{match.item.slug}"
-    if key not in items:
-        data = match_data(site, match)
-        items[key] = {name: data[name] for name in ("kind", "slug", "title", "customer", "path")}
-    return key

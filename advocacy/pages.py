@@ -141,7 +141,8 @@ def story_or_video_page(site: Site, item: Story | Video) -> Page:
 def _picker(site: Site, cache: BuildCache | None) -> dict[str, Any]:
     if cache is None:
         return ranking.picker_data(site)
-    return cache.get_or_make("picker", content_hash(ranking.picker_inputs(site)), lambda: ranking.picker_data(site))
+    kept = cache.get_or_make("picker", content_hash(ranking.picker_inputs(site)), lambda: ranking.picker_ranking(site))
+    return ranking.picker_data(site, kept)
 
 
 def _home(site: Site) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from advocacy.pipeline import load_site
+from advocacy import match
 from advocacy.match import picker_data
 from tests.conftest import SiteFolder, _layout_problems, _open, _tab_to
 
@@ -88,6 +89,29 @@ def test_hostile_content_stays_data_in_the_published_rankings(site):
     assert data["items"]["stories/acme-onboarding"]["title"] == hostile
     assert data["items"]["stories/acme-onboarding"]["customer"] == hostile
     assert "<" not in body and ">" not in body  # no markup, even if the file were shown as HTML
+
+
+def test_a_renamed_customer_or_a_new_title_is_shown_without_ranking_again(site, monkeypatch):
+    """The ranking is kept while what it reads stays the same; the names it lists are read afresh."""
+    assert site.run("build").exit_code == 0
+    ranked = []
+    rank_site = match.picker_ranking
+    monkeypatch.setattr(match, "picker_ranking", lambda *args: ranked.append(args) or rank_site(*args))
+    customer = site.root.joinpath("content/customers/acme.md").read_text()
+    site.write("content/customers/acme.md", customer.replace("name: Acme Logistics", "name: Acme Freight"))
+    story = site.root.joinpath("content/stories/acme-onboarding.md").read_text()
+    site.write("content/stories/acme-onboarding.md", story.replace("title: How Acme cut", "title: How Acme halved"))
+    assert site.run("build").exit_code == 0
+    assert ranked == []
+    listed = _published(site.output)["items"]["stories/acme-onboarding"]
+    assert (listed["customer"], listed["title"]) == ("Acme Freight", "How Acme halved onboarding")
+    # what the ranking reads (here: a reference customer's items get a bonus) ranks again
+    site.write("content/customers/acme.md", customer.replace("reference: true", "reference: false"))
+    assert site.run("build").exit_code == 0
+    assert len(ranked) == 1
+    fresh, _ = load_site(site.root)
+    assert _published(site.output) == json.loads(json.dumps(picker_data(fresh)))
+    assert "has a reference customer" not in json.dumps(_published(site.output)["top"])
 
 
 def test_a_site_with_nothing_to_rank_has_no_picker(site):
