@@ -1,11 +1,17 @@
 """The build cache: results of earlier builds, keyed by content hashes.
 
-It lives in `.advocacy-cache/` in the site folder (ignored by git, safe to
-delete) as one pickle file. Because unpickling runs code, the file carries
-an HMAC made with a key kept outside the site (in the user's cache folder):
-a cache file that came with a checkout, a pull request or another machine
-does not verify and is ignored, never loaded. Any change to advocacy's code
-starts a fresh cache, so that no result of older code is reused.
+It lives in `.advocacy-cache/build/` in the site folder (ignored by git, safe
+to delete), each namespace split over a few pickle files by a hash of the
+key, so that a build that changes a few entries rewrites a few files, not
+the whole cache (58 MB at 4,000 stories), and loading never holds more than
+one file's bytes besides what it made of them. Because unpickling runs code,
+every file carries an HMAC made with a key kept outside the site (in the
+user's cache folder): a cache file that came with a checkout, a pull request
+or another machine does not verify and is ignored, never loaded. Any change
+to advocacy's code starts a fresh cache, so that no result of older code is
+reused. Every value is kept under a hash of what it was made from, so files
+written by different builds (one killed half-way through its save, or two
+side by side) never disagree: they only hold more or fewer entries.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import hmac
 import os
 import pickle
 import secrets
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,7 +30,7 @@ import advocacy
 from advocacy.whole_files import remove_abandoned, write_whole
 
 CACHE_DIR = ".advocacy-cache"
-CACHE_FILE = "build.pickle"
+CACHE_FILE = "build"  # the folder of the build cache, in CACHE_DIR
 _MAC_SIZE = 32
 
 
@@ -73,40 +80,68 @@ def _secret() -> bytes | None:
 
 
 UNUSED_BUILDS_KEPT = 20  # builds an entry of a lasting namespace may go unused before it is dropped
+_ENTRIES_PER_FILE = 256  # a namespace gets more files as it grows, up to _MOST_FILES
+_MOST_FILES = 64
+_BUILDS_FILE = "builds"  # how many builds saved this cache: the clock of the lasting entries' ages
 
 
 class BuildCache:
     """namespace -> key -> value, loaded at the start of a build and saved at its end.
-    Entries not used by a build are dropped when it saves, so the file does not grow;
+    Entries not used by a build are dropped when it saves, so the cache does not grow;
     those of a lasting namespace (`keep_unused`) only after UNUSED_BUILDS_KEPT builds,
     for results a build that renders a few pages does not ask for (the cards of
-    the lists it did not render)."""
+    the lists it did not render). A save writes only the files whose entries changed."""
 
     def __init__(self, root: Path, *, enabled: bool = True, file: str = CACHE_FILE):
         self.path = root / CACHE_DIR / file
         self._secret = _secret() if enabled else None
         self._fingerprint = code_fingerprint()
         self._old: dict[str, dict[str, Any]] = {}
-        self._unused: dict[str, dict[str, int]] = {}  # lasting namespace -> key -> builds it went unused
+        # lasting namespace -> key -> the build that last used it (as of the last write of its file)
+        self._used_at: dict[str, dict[str, int]] = {}
+        self._files: dict[str, dict[str, tuple[int, int]]] = {}  # namespace -> file name -> (file count, index)
+        self._builds = 0
         if self._secret:
-            self._old, self._unused = self._load()
+            self._load()
+        self._saved = dict(self._old)  # what the files hold, to tell which ones a save must write again
         self._new: dict[str, dict[str, Any]] = {}
-        self._lasting: set[str] = set()
+        self._lasting: set[str] = set(self._used_at)
         self._journal: list[tuple[str, str, Any]] = []
 
-    def _load(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, int]]]:
+    def _load(self) -> None:
         try:
-            blob = self.path.read_bytes()
+            names = sorted(os.listdir(self.path))
         except OSError:
-            return {}, {}
-        mac, payload = blob[:_MAC_SIZE], memoryview(blob)[_MAC_SIZE:]  # a view: no second copy of a big file
-        if not hmac.compare_digest(mac, hmac.new(self._secret, payload, hashlib.sha256).digest()):
-            return {}, {}  # made elsewhere, or damaged: never unpickled
+            return  # no cache yet
         try:
-            fingerprint, entries, unused = pickle.loads(payload)
-        except Exception:  # noqa: BLE001 - a signed but unreadable cache is simply rebuilt
-            return {}, {}
-        return (entries, unused) if fingerprint == self._fingerprint else ({}, {})
+            self._builds = int((self.path / _BUILDS_FILE).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            pass  # its clock unreadable: lasting entries count as just used
+        for name in names:
+            place = _place(name)
+            if place is None:
+                continue
+            loaded = self._read(self.path / name)
+            if loaded is None or loaded[0] != (self._fingerprint, *place):
+                continue  # made by other code, or renamed
+            entries, used_at = loaded[1:]
+            self._old.setdefault(place[0], {}).update(entries)
+            if used_at is not None:
+                self._used_at.setdefault(place[0], {}).update(used_at)
+            self._files.setdefault(place[0], {})[name] = place[1:]
+
+    def _read(self, path: Path) -> tuple[tuple, dict[str, Any], dict[str, int] | None] | None:
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return None
+        mac, payload = blob[:_MAC_SIZE], memoryview(blob)[_MAC_SIZE:]  # a view: no second copy of the file
+        if not hmac.compare_digest(mac, hmac.new(self._secret, payload, hashlib.sha256).digest()):
+            return None  # made elsewhere, or damaged: never unpickled
+        try:
+            return pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - a signed but unreadable file is simply made again
+            return None
 
     @property
     def enabled(self) -> bool:
@@ -164,42 +199,96 @@ class BuildCache:
     def next_build(self) -> None:
         """Start another build with this cache as the last build's save would leave it,
         without writing it: a resident preview keeps its cache in memory between builds."""
-        self._old, self._unused = self._kept()
+        self._old, self._used_at = self._kept()
+        self._builds += 1
         self._new, self._journal = {}, []
 
     def _kept(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, int]]]:
         """What a save keeps: the entries this build used, and those of lasting namespaces
-        that it did not use (with how many builds they went unused) for a while."""
+        that it did not use (with the build that last used them) for a while."""
         entries = dict(self._new)
-        unused: dict[str, dict[str, int]] = {}
+        now = self._builds + 1  # this build
+        used_at: dict[str, dict[str, int]] = {}
         for namespace in self._lasting:
             used, old = self._new.get(namespace, {}), self._old.get(namespace, {})
-            ages = self._unused.get(namespace, {})
-            unused[namespace] = {key: ages.get(key, 0) + 1 for key in old
-                                 if key not in used and ages.get(key, 0) < UNUSED_BUILDS_KEPT}
-            entries[namespace] = {**used, **{key: old[key] for key in unused[namespace]}}
-        return entries, unused
+            last = self._used_at.get(namespace, {})
+            used_at[namespace] = {key: now for key in used}
+            used_at[namespace].update((key, last.get(key, now)) for key in old
+                                      if key not in used and now - last.get(key, now) <= UNUSED_BUILDS_KEPT)
+            entries[namespace] = {**used, **{key: old[key] for key in used_at[namespace] if key not in used}}
+        return entries, used_at
 
     def save(self) -> None:
-        """Write what this build used, atomically; a cache that cannot be written is skipped."""
+        """Write what this build used, each file atomically, only the files whose entries
+        changed; a cache that cannot be written is skipped."""
         if self._secret is None:
             return
-        entries, unused = self._kept()
+        entries, used_at = self._kept()
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            for folder in (self.folder, self.path):
+                remove_abandoned(folder)  # what killed builds left (and older versions, in the cache folder)
+            for namespace in set(entries) | set(self._files):
+                self._save_namespace(namespace, entries.get(namespace, {}), used_at.get(namespace))
+            write_whole(self.path / _BUILDS_FILE, lambda file: file.write(str(self._builds + 1).encode("ascii")))
+            (self.folder / f"{self.path.name}.pickle").unlink(missing_ok=True)  # the one file of older versions
+        except OSError:
+            return
+        self._builds += 1
+        self._saved = entries  # what the files hold now (this build's entries stay for kept())
 
+    def _save_namespace(self, namespace: str, entries: dict[str, Any], used_at: dict[str, int] | None) -> None:
+        count = _file_count(len(entries))
+        files = self._files.setdefault(namespace, {})
+        same_layout = all(file_count == count for file_count, _ in files.values())
+        saved = _split(self._saved.get(namespace, {}), count) if same_layout else {}
+        kept = {}
+        for index, part in _split(entries, count).items():
+            name = f"{namespace}.{count}.{index}.pickle"
+            kept[name] = (count, index)
+            before = saved.get(index)
+            if name in files and before is not None and before.keys() == part.keys() \
+                    and all(part[key] is before[key] for key in part):
+                continue  # the same entries as its file holds
+            ages = None if used_at is None else {key: used_at[key] for key in part}
+            self._write(self.path / name, ((self._fingerprint, namespace, count, index), part, ages))
+        for name in set(files) - set(kept):  # emptied, or of another file count
+            (self.path / name).unlink(missing_ok=True)
+        self._files[namespace] = kept
+
+    def _write(self, path: Path, value: tuple) -> None:
         def write(file: BinaryIO) -> None:
             file.write(bytes(_MAC_SIZE))  # the MAC's place, filled once the payload is written
             signed = _Signed(file, hmac.new(self._secret, digestmod=hashlib.sha256))
-            # streamed: a big site's cache is never one more copy in memory (70 MB at 4,000 stories)
-            pickle.dump((self._fingerprint, entries, unused), signed, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, signed, protocol=pickle.HIGHEST_PROTOCOL)  # streamed: no copy in memory
             file.seek(0)
             file.write(signed.mac.digest())
 
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            remove_abandoned(self.path.parent)  # what killed builds left
-            write_whole(self.path, write)
-        except OSError:
-            pass
+        write_whole(path, write)
+
+
+def _file_count(entries: int) -> int:
+    """How many files hold a namespace of `entries`: a power of two."""
+    count = 1
+    while count < _MOST_FILES and entries > count * _ENTRIES_PER_FILE:
+        count *= 2
+    return count
+
+
+def _split(entries: dict[str, Any], count: int) -> dict[int, dict[str, Any]]:
+    """`entries` by the file (of `count`) that holds each key; files with no entry left out."""
+    parts: dict[int, dict[str, Any]] = {}
+    for key, value in entries.items():
+        parts.setdefault(zlib.crc32(key.encode("utf-8")) % count, {})[key] = value
+    return parts
+
+
+def _place(name: str) -> tuple[str, int, int] | None:
+    """(namespace, file count, index) of a cache file's name, "<namespace>.<count>.<index>.pickle"."""
+    parts = name.split(".")
+    if len(parts) != 4 or parts[3] != "pickle" or not (parts[1].isdigit() and parts[2].isdigit()):
+        return None
+    return parts[0], int(parts[1]), int(parts[2])
 
 
 class _Signed:

@@ -169,8 +169,8 @@ def scan_output(output: Path) -> dict[str, Stat]:
 
 
 def record_key(output: Path, *options: object) -> str:
-    """The record file of this output folder and these build options."""
-    return "last-build-" + content_hash(str(output.resolve()), repr(options))[:16] + ".pickle"
+    """The record's folder (in the cache folder) of this output folder and these build options."""
+    return "last-build-" + content_hash(str(output.resolve()), repr(options))[:16]
 
 
 class LastBuildRecord:

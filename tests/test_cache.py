@@ -71,10 +71,12 @@ def test_a_cache_signed_with_another_key_is_never_unpickled(site, parses, tmp_pa
 
 def test_a_tampered_cache_is_ignored(site, parses):
     _load(site.root)
-    cache_file = site.root / CACHE_DIR / CACHE_FILE
-    data = bytearray(cache_file.read_bytes())
-    data[-1] ^= 0xFF
-    cache_file.write_bytes(bytes(data))
+    files = [path for path in (site.root / CACHE_DIR / CACHE_FILE).iterdir() if path.name.startswith("content.")]
+    assert files
+    for cache_file in files:
+        data = bytearray(cache_file.read_bytes())
+        data[-1] ^= 0xFF
+        cache_file.write_bytes(bytes(data))
     parses.clear()
     _load(site.root)
     assert len(parses) == 2
@@ -131,3 +133,63 @@ def test_a_build_reuses_rendered_markdown_and_gives_the_same_output(site, monkey
     site.write("content/customers/acme.md", CUSTOMER.replace("Acme moves things.", "Acme moves more things."))
     assert site.run("build").exit_code == 0
     assert calls == ["Acme moves more things.\n"]
+
+
+def _files(root: Path) -> dict[str, int]:
+    """The cache's files, by name, with their inode (a file written again gets a new one)."""
+    return {path.name: path.stat().st_ino for path in (root / CACHE_DIR / CACHE_FILE).glob("*.pickle")}
+
+
+def _save_many(root: Path, count: int, change: str | None = None) -> BuildCache:
+    """A build that uses entries 0..count-1 of "content" (one of them made again as `change`)."""
+    cache = BuildCache(root)
+    for number in range(count):
+        key = f"entry {number}"
+        if key == change or cache.get("content", key) is None:
+            cache.put("content", key, f"value of {key} {change}")
+    cache.save()
+    return cache
+
+
+def test_a_save_writes_only_the_files_whose_entries_changed(tmp_path):
+    _save_many(tmp_path, 2000)
+    before = _files(tmp_path)
+    assert len(before) > 4  # a big namespace is split
+    _save_many(tmp_path, 2000)
+    assert _files(tmp_path) == before  # nothing changed: nothing written
+    _save_many(tmp_path, 2000, change="entry 7")
+    after = _files(tmp_path)
+    assert sorted(after) == sorted(before)
+    assert len([name for name in after if after[name] != before[name]]) == 1
+    reread = BuildCache(tmp_path)
+    assert reread.get("content", "entry 7") == "value of entry 7 entry 7"
+    assert reread.get("content", "entry 8") == "value of entry 8 None"
+
+
+def test_a_namespace_that_grows_or_shrinks_is_split_anew_and_loses_nothing(tmp_path):
+    _save_many(tmp_path, 10)
+    assert list(_files(tmp_path)) == ["content.1.0.pickle"]
+    _save_many(tmp_path, 2000)
+    grown = _files(tmp_path)
+    assert "content.1.0.pickle" not in grown and len(grown) > 4
+    reread = BuildCache(tmp_path)
+    assert all(reread.get("content", f"entry {n}") is not None for n in range(2000))
+    _save_many(tmp_path, 10)  # the build used ten: the others are dropped, and their files
+    assert list(_files(tmp_path)) == ["content.1.0.pickle"]
+
+
+def test_a_damaged_file_loses_its_own_entries_only(tmp_path):
+    _save_many(tmp_path, 2000)
+    damaged = sorted((tmp_path / CACHE_DIR / CACHE_FILE).glob("content.*.pickle"))[0]
+    damaged.write_bytes(damaged.read_bytes()[:-1] + b"\0")
+    reread = BuildCache(tmp_path)
+    found = [n for n in range(2000) if reread.get("content", f"entry {n}") is not None]
+    assert 1000 < len(found) < 2000
+
+
+def test_the_single_file_of_older_versions_is_removed(tmp_path):
+    old = tmp_path / CACHE_DIR / f"{CACHE_FILE}.pickle"
+    old.parent.mkdir()
+    old.write_bytes(b"a cache of an older advocacy")
+    _save_many(tmp_path, 10)
+    assert not old.exists() and _files(tmp_path)

@@ -372,7 +372,7 @@ def test_the_preview_keeps_its_cache_in_memory_and_saves_it_when_it_stops(site, 
         assert not saved.exists()  # no build of the preview read or wrote it
     finally:
         preview.close()
-    assert saved.is_file()
+    assert any(saved.glob("content.*.pickle"))
     # the next process starts from what the preview made: nothing is rendered again
     again = build(site.root, tmp_path / "elsewhere", drafts=True, base_url=preview.url, record=False)
     assert again.summary.page_total > 0 and again.rendered == 0
