@@ -198,15 +198,17 @@ class LastBuildRecord:
             return None
         return last if last.outputs and scan_output(self.output) == last.outputs else None
 
-    def save(self, last: LastBuild, wrote_record: bool) -> None:
-        """Keep `last` with the output as it is now; the URL record's stat is taken
-        again when this build wrote it (its own write is not a change)."""
+    def save(self, last: LastBuild, wrote_record: bool, outputs: dict[str, os.stat_result] | None = None) -> None:
+        """Keep `last` with the output as it is now (`outputs`: the lstat of each of its files, by
+        path in the output, as the build's write left them; else they are scanned). The URL record's
+        stat is taken again when this build wrote it (its own write is not a change)."""
         if last.inputs is not None and wrote_record:
             try:  # written just now: racy, so with its hash
                 last.inputs[RECORD_FILE] = _stat(str(self.root / RECORD_FILE))
                 last.racy[RECORD_FILE] = input_hash(self.root, RECORD_FILE)
             except OSError:
                 last.inputs = None
-        last.outputs = scan_output(self.output)
+        last.outputs = (scan_output(self.output) if outputs is None
+                        else {f"./{rel}": _stat_of(info) for rel, info in outputs.items()})
         self.cache.put(NAMESPACE, "last", last)
         self.cache.save()

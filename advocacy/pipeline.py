@@ -231,7 +231,7 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
                              accept_removed=accept_removed, keys=keys, first=first)
     if problems.errors:
         raise ContentError(problems)
-    write_output(output, rendered.files)
+    written = write_output(output, rendered.files)
     rendered.files.clear()  # written: its pages and search index leave memory before the cache is pickled
     paths = [page.path for page in rendered.pages]
     wrote_record = record and not drafts and record_published(root, rendered.urls, paths)
@@ -242,7 +242,7 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
     PageStore(cache).prune()
     summary = summarize(site, rendered.pages)
     last.save(LastBuild(summary, problems, rendered.fingerprints, inputs.trusted(), dict(inputs.racy or {}),
-                        content_keys=settled_keys(inputs, keys)), wrote_record)
+                        content_keys=settled_keys(inputs, keys)), wrote_record, written)
     changed = [page.path for page in rendered.pages if previous is None
                or previous.fingerprints.get(page.output, "") != rendered.fingerprints.get(page.output)]
     return BuildResult(summary, problems, output, time.perf_counter() - started,

@@ -69,8 +69,9 @@ class Linked:
     inode: tuple[int, int] | None = None
 
 
-def write_output(output: Path, files: dict[str, bytes | Path | Linked]) -> None:
-    """Make `files` (output path -> bytes, a file to copy, or a file to link) the output folder."""
+def write_output(output: Path, files: dict[str, bytes | Path | Linked]) -> dict[str, os.stat_result]:
+    """Make `files` (output path -> bytes, a file to copy, or a file to link) the output folder.
+    Returns the lstat of every file of the new output, as it stands (no second walk needed)."""
     output = output.resolve()
     targets: dict[str, bytes | Path | Linked] = {_inside(rel): data for rel, data in files.items()}
     targets[MARKER] = _MARKER_TEXT
@@ -79,9 +80,10 @@ def write_output(output: Path, files: dict[str, bytes | Path | Linked]) -> None:
     half_swapped = spare.with_name(spare.name + "-old")  # left by a build killed inside _swap_in's fallback
     if half_swapped.exists() or half_swapped.is_symlink():
         _remove(half_swapped)
-    _update(spare, output, targets)
+    stats = _update(spare, output, targets)
     os.chmod(spare, 0o755)  # a web server must read it
-    _swap_in(spare, output)
+    _swap_in(spare, output)  # moving the folder changes nothing of the files' stats
+    return stats
 
 
 def _inside(rel: str) -> str:
@@ -93,8 +95,8 @@ def _inside(rel: str) -> str:
     return norm
 
 
-def _update(spare: Path, output: Path, targets: dict[str, bytes | Path | Linked]) -> None:
-    """Turn the kept folder (or a new one) into exactly `targets`."""
+def _update(spare: Path, output: Path, targets: dict[str, bytes | Path | Linked]) -> dict[str, os.stat_result]:
+    """Turn the kept folder (or a new one) into exactly `targets`; the lstat of each file after."""
     if spare.is_symlink() or (spare.exists() and not spare.is_dir()):
         spare.unlink()
     spare.mkdir(exist_ok=True)
@@ -110,11 +112,13 @@ def _update(spare: Path, output: Path, targets: dict[str, bytes | Path | Linked]
             os.rmdir(spare / rel)  # emptied above: every file under it is gone
     for rel in sorted(needed - folders):  # parents before their children
         os.mkdir(spare / rel)
+    stats: dict[str, os.stat_result] = {}
     for rel, data in targets.items():
         target = spare / rel
         old = found.get(rel)
         if old is not None and rel not in needed:
             if _same(old, data, target):
+                stats[rel] = old
                 continue
             os.unlink(target)
         if isinstance(data, Linked):
@@ -123,6 +127,8 @@ def _update(spare: Path, output: Path, targets: dict[str, bytes | Path | Linked]
             _copy_static(data, output / rel, target)
         else:
             target.write_bytes(data)
+        stats[rel] = os.lstat(target)
+    return stats
 
 
 def _scan(folder: Path) -> tuple[dict[str, os.stat_result], set[str]]:

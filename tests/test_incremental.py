@@ -26,7 +26,7 @@ from advocacy.fingerprint import SITE_READS, TEMPLATE_READS, reads_outside_conte
 from advocacy.preview_page import inject
 from advocacy.render import builtin_theme_dir
 from advocacy.resident import Resident
-from advocacy.write import write_output
+from advocacy.write import spare_folder, write_output
 from benchmarks.build_times import edit_template
 from benchmarks.sitegen import generate
 
@@ -231,6 +231,23 @@ def test_a_build_with_nothing_changed_renders_and_writes_nothing(tmp_path):
     result = _build(site, output)
     assert (output / "stories" / "story-1" / "index.html").is_file()
     assert result.rendered == 0  # from the kept pages
+
+
+def test_the_output_a_build_records_is_the_output_a_walk_finds(tmp_path):
+    """The stat of every output file is taken as the build writes it, not by a second walk: it must
+    be what a walk sees, or the next build would miss a damaged output, or never skip."""
+    site = _site(tmp_path, 8, 3)
+    output = site / "output"
+    story = site / "content" / "stories" / "story-2.md"
+    for round in range(4):  # a new output, a new kept folder, then the kept folder updated twice
+        if round == 3:  # a file of the kept folder altered by hand: written again
+            kept = next(spare_folder(output).rglob("index.html"))
+            kept.write_bytes(kept.read_bytes().replace(b"<", b" ", 1))
+        story.write_text(story.read_text(encoding="utf-8") + f"\nRound {round}.\n", encoding="utf-8")
+        _build(site, output)
+        [record] = (site / CACHE_DIR).glob("last-build-*")
+        recorded = cache_module.BuildCache(site, file=record.name).get(last_build.NAMESPACE, "last").outputs
+        assert recorded == last_build.scan_output(output) and len(recorded) > 20
 
 
 def test_the_built_in_templates_read_of_the_site_only_what_fingerprints_cover():
