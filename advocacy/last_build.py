@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from advocacy.cache import BuildCache, content_hash
 from advocacy.errors import Problems
+from advocacy.paths import Stat, stat_of
 from advocacy.site_files import CONFIG_FILE, INPUT_FOLDERS, RECORD_FILE, builtin_theme_dir
 
 if TYPE_CHECKING:  # only named: a build with nothing to do never imports the pipeline
@@ -38,7 +39,6 @@ RACY_HASHED = 64  # racy files hashed at most; with more, the scan vouches for n
 
 # size, change time, inode change time, inode: a copy that keeps a file's size and change time
 # (cp -p, touch -r, an archive) still changes the inode's change time, which no one can set
-Stat = tuple[int, int, int, int]
 ContentKeys = dict[str, tuple[Stat, str]]  # content file -> (its stat when read, the hash of its bytes)
 
 
@@ -73,11 +73,7 @@ class LastBuild:
 
 
 def _stat(path: str) -> Stat:
-    return _stat_of(os.stat(path))
-
-
-def _stat_of(info: os.stat_result) -> Stat:
-    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+    return stat_of(os.stat(path))
 
 
 def _walk(folder: Path | str, prefix: str, found: dict[str, Stat]) -> bool:
@@ -94,7 +90,7 @@ def _walk(folder: Path | str, prefix: str, found: dict[str, Stat]) -> bool:
             if not _walk(entry.path, name, found):
                 return False
         else:
-            found[name] = _stat_of(entry.stat())
+            found[name] = stat_of(entry.stat())
     return True
 
 
@@ -198,8 +194,8 @@ class LastBuildRecord:
             return None
         return last if last.outputs and scan_output(self.output) == last.outputs else None
 
-    def save(self, last: LastBuild, wrote_record: bool, outputs: dict[str, os.stat_result] | None = None) -> None:
-        """Keep `last` with the output as it is now (`outputs`: the lstat of each of its files, by
+    def save(self, last: LastBuild, wrote_record: bool, outputs: dict[str, Stat] | None = None) -> None:
+        """Keep `last` with the output as it is now (`outputs`: the stat of each of its files, by
         path in the output, as the build's write left them; else they are scanned). The URL record's
         stat is taken again when this build wrote it (its own write is not a change)."""
         if last.inputs is not None and wrote_record:
@@ -209,6 +205,6 @@ class LastBuildRecord:
             except OSError:
                 last.inputs = None
         last.outputs = (scan_output(self.output) if outputs is None
-                        else {f"./{rel}": _stat_of(info) for rel, info in outputs.items()})
+                        else {f"./{rel}": stat for rel, stat in outputs.items()})
         self.cache.put(NAMESPACE, "last", last)
         self.cache.save()

@@ -5,6 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# What stat tells of a file, to see that it changed: size, change time, inode change time, inode.
+Stat = tuple[int, int, int, int]
+
+
+def stat_of(info: os.stat_result) -> Stat:
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
 
 def inside(path: Path, root: Path) -> bool:
     """True if `path`, with every symbolic link followed, lies within `root`."""

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advocacy.errors import UsageError
+from advocacy.paths import Stat, stat_of
 
 MARKER = ".advocacy-output"
 SPARE_PREFIX = ".advocacy-previous-"  # the folder beside the output that the next build turns into its site
@@ -69,9 +70,9 @@ class Linked:
     inode: tuple[int, int] | None = None
 
 
-def write_output(output: Path, files: dict[str, bytes | Path | Linked]) -> dict[str, os.stat_result]:
+def write_output(output: Path, files: dict[str, bytes | Path | Linked]) -> dict[str, Stat]:
     """Make `files` (output path -> bytes, a file to copy, or a file to link) the output folder.
-    Returns the lstat of every file of the new output, as it stands (no second walk needed)."""
+    Returns the stat of every file of the new output, as it stands (no second walk needed)."""
     output = output.resolve()
     targets: dict[str, bytes | Path | Linked] = {_inside(rel): data for rel, data in files.items()}
     targets[MARKER] = _MARKER_TEXT
@@ -95,7 +96,7 @@ def _inside(rel: str) -> str:
     return norm
 
 
-def _update(spare: Path, output: Path, targets: dict[str, bytes | Path | Linked]) -> dict[str, os.stat_result]:
+def _update(spare: Path, output: Path, targets: dict[str, bytes | Path | Linked]) -> dict[str, Stat]:
     """Turn the kept folder (or a new one) into exactly `targets`; the lstat of each file after."""
     if spare.is_symlink() or (spare.exists() and not spare.is_dir()):
         spare.unlink()
@@ -112,13 +113,13 @@ def _update(spare: Path, output: Path, targets: dict[str, bytes | Path | Linked]
             os.rmdir(spare / rel)  # emptied above: every file under it is gone
     for rel in sorted(needed - folders):  # parents before their children
         os.mkdir(spare / rel)
-    stats: dict[str, os.stat_result] = {}
+    stats: dict[str, Stat] = {}
     for rel, data in targets.items():
         target = spare / rel
         old = found.get(rel)
         if old is not None and rel not in needed:
             if _same(old, data, target):
-                stats[rel] = old
+                stats[rel] = stat_of(old)
                 continue
             os.unlink(target)
         if isinstance(data, Linked):
@@ -127,7 +128,7 @@ def _update(spare: Path, output: Path, targets: dict[str, bytes | Path | Linked]
             _copy_static(data, output / rel, target)
         else:
             target.write_bytes(data)
-        stats[rel] = os.lstat(target)
+        stats[rel] = stat_of(os.lstat(target))
     return stats
 
 

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 import advocacy.cache as cache_module
 import advocacy.last_build as last_build
 import advocacy.search as search_module
+import advocacy.write as write_module
 from advocacy import parallel
 from advocacy.build import build
 from advocacy.cache import CACHE_DIR, content_hash
@@ -364,7 +365,11 @@ def test_a_racy_file_saved_again_within_one_tick_of_the_clock_is_read_again(tmp_
     tick = 100 * 10**9
     monkeypatch.setattr(last_build, "RACY_NS", tick)
     monkeypatch.setattr(last_build, "RACY_HASHED", 10**6)
-    monkeypatch.setattr(last_build, "_stat_of", lambda info: (info.st_size, info.st_mtime_ns // tick * tick, 0, 0))
+    def coarse(info: os.stat_result) -> tuple[int, int, int, int]:
+        return info.st_size, info.st_mtime_ns // tick * tick, 0, 0
+
+    for module in (last_build, write_module):  # every stat a build takes, of its inputs and of its output
+        monkeypatch.setattr(module, "stat_of", coarse)
     site = _site(tmp_path, 4, 6)
     output = site / "output"
     _build(site, output)
