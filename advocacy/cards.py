@@ -61,7 +61,8 @@ class CardCache:
             if self._kept is None:
                 html = macro(item, *args, **kwargs)
             else:
-                html = Markup(self._kept.get(item, options, lambda: str(macro(item, *args, **kwargs))))
+                # kept as Markup, not str: a str from the cache would be copied into a Markup at every build
+                html = self._kept.get(item, options, lambda: Markup(macro(item, *args, **kwargs)))
             self._memo[memo_key] = (item, html)
             return html
 

@@ -206,7 +206,8 @@ class Renderer:
         if self.cache is None:
             return self.markdown.render(text)
         key = content_hash(self.markdown_settings, text)
-        return Markup(self.cache.get_or_make("markdown", key, lambda: str(self.markdown.render(text))))
+        # kept as Markup, not str: a str from the cache would be copied into a Markup at every build
+        return self.cache.get_or_make("markdown", key, lambda: Markup(self.markdown.render(text)))
 
     def render(self, page: Page, problems: Problems) -> bytes | None:
         """The page's bytes, or None with a problem naming the template line."""
