@@ -24,6 +24,11 @@ Progress = Callable[[int, int], None]
 _job: tuple[Renderer, list[Page], list[str | None], PageStore | None] | None = None
 
 
+def in_one_process(pages: int) -> bool:
+    """Whether render_pages renders `pages` pages in this process (other threads may run beside it then)."""
+    return forked.workers_for(pages, MIN_PAGES) == 1
+
+
 def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str | None], store: PageStore | None,
                  problems: Problems, progress: Progress | None = None) -> list[bytes | Linked | None]:
     """Each page's bytes, or a link to them in the store; None for a page that failed (with a problem)."""

@@ -32,11 +32,11 @@ from advocacy.last_build import InputScan, LastBuild, LastBuildRecord, known_key
 from advocacy.minify import published_assets
 from advocacy.page_store import PageStore
 from advocacy.pages import Page, plan_pages
-from advocacy.parallel import render_pages
+from advocacy.parallel import in_one_process, render_pages
 from advocacy.paths import OUTSIDE_ROOT, files_under, relative
 from advocacy.render import Renderer, Theme, builtin_theme_dir, markdown_settings
 from advocacy.resident import Resident
-from advocacy.search import SearchUnavailable, build_index, search_documents
+from advocacy.search import Indexing, SearchUnavailable, search_documents
 from advocacy.site import Site, build_site
 from advocacy.url_record import UrlRecord, check_published, gone_pages, read_record, record_published
 from advocacy.write import Linked, write_output
@@ -139,11 +139,20 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     if ahead and first is not None and not problems.errors:
         first.show({page.output: _read(result.files[page.output]) for page in ahead if page.output in result.files})
     todo = to_render([page for page in result.pages if page.path not in wanted])
+    # Pagefind indexes the shards that changed while a few pages render (many render on every core first)
+    beside = search and not problems.errors and in_one_process(len(todo))
+    indexing = _search_indexing(site, renderer, problems, fingerprints) if beside else None
+    if indexing is not None:
+        indexing.start()
     _render_into(result, renderer, todo, store, problems, progress)
     result.rendered = len(ahead) + len(todo)
     _check_share_image(root, site, problems)
     if search and not problems.errors:
-        result.files.update(_search_index(site, renderer, problems, fingerprints))
+        if not beside:
+            indexing = _search_indexing(site, renderer, problems, fingerprints)
+        result.files.update(_search_index(indexing, problems))
+    elif indexing is not None:
+        indexing.close()
     return result
 
 
@@ -184,9 +193,9 @@ def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: Buil
                         TemplateDigests(template_dirs, cache), whole_site=bool(reads_outside_context(own_templates)))
 
 
-def _search_index(site: Site, renderer: Renderer, problems: Problems,
-                  fingerprints: Fingerprints | None) -> dict[str, bytes]:
-    """The Pagefind bundle; without it (a warning) the search page says search is unavailable.
+def _search_indexing(site: Site, renderer: Renderer, problems: Problems,
+                     fingerprints: Fingerprints | None) -> Indexing | None:
+    """The Pagefind bundle to make; without it (a warning) the search page says search is unavailable.
     A search document is made from its record, the config and the Markdown settings alone
     (not the theme): with page fingerprints, a shard whose records did not change is kept."""
     record_key = None
@@ -199,10 +208,25 @@ def _search_index(site: Site, renderer: Renderer, problems: Problems,
 
     documents = search_documents(site, renderer.url, renderer.body, record_key)
     try:
-        return build_index(documents, renderer.cache)
+        return Indexing(documents, renderer.cache)
     except SearchUnavailable as exc:
-        problems.warning(CONFIG_FILE, 1, f"{exc}; the site is built without its search index")
+        _no_search(problems, exc)
+        return None
+
+
+def _search_index(indexing: Indexing | None, problems: Problems) -> dict[str, bytes]:
+    """The files of the search index, once made (none when search is unavailable)."""
+    if indexing is None:
         return {}
+    try:
+        return indexing.run()
+    except SearchUnavailable as exc:
+        _no_search(problems, exc)
+        return {}
+
+
+def _no_search(problems: Problems, reason: SearchUnavailable) -> None:
+    problems.warning(CONFIG_FILE, 1, f"{reason}; the site is built without its search index")
 
 
 def _check_share_image(root: Path, site: Site, problems: Problems) -> None:

@@ -122,42 +122,72 @@ def _tag(role: str, key: str, value: str) -> str:
 def build_index(documents: dict[str, Document], cache: BuildCache | None = None) -> dict[str, bytes]:
     """The search index of `documents`: output path under pagefind/ -> bytes. With a build
     cache, Pagefind runs only for the shards whose documents changed since a build it kept."""
-    shards = split(documents)
-    if not shards:
-        return {}  # Pagefind builds no index of nothing; the search page then says search is unavailable
-    binary = pagefind_binary().stat()  # another Pagefind writes other bundles: a key of its own
-    indexer = f"{binary.st_size}:{binary.st_mtime_ns}"
-    keys = [content_hash(indexer, *(part for name, document in sorted(shard.items()) for part in (name, document.key)))
-            for shard in shards]
-    store = ShardStore(cache) if cache is not None else None
-    bundles = [store.get(key) if store is not None else None for key in keys]
-    missing = [number for number, bundle in enumerate(bundles) if bundle is None]
-    # A Pagefind run is partly serial (start, reading, writing): one per core at once keeps them busy.
-    # A shard's documents are made (here: rendering bodies is not for threads) just before its run,
-    # so that only the shards being indexed have theirs in memory.
-    at_once = os.cpu_count() or 1
-    running: deque[tuple[int, Future[dict[str, bytes]]]] = deque()
+    return Indexing(documents, cache).run()
 
-    def finish_first() -> None:
-        number, run = running.popleft()
-        bundles[number] = run.result()
-        if store is not None:
-            store.put(keys[number], bundles[number])
 
-    with ThreadPoolExecutor(max_workers=at_once) as pool:
-        for number in missing:
-            if len(running) == at_once:
-                finish_first()
-            texts = {name: document.make() for name, document in shards[number].items()}
-            running.append((number, pool.submit(run_pagefind, texts)))
-        while running:
-            finish_first()
-    if store is not None:
-        store.prune()
-    if missing:
-        for folder in (_MEMORY_FOLDER, Path(tempfile.gettempdir())):
-            _remove_abandoned_runs(folder)
-    return lay_out(bundles, f"{BUNDLE_DIR}/")
+class Indexing:
+    """The search index of one build: the shards Pagefind must index again, their runs, the bundle."""
+
+    def __init__(self, documents: dict[str, Document], cache: BuildCache | None = None):
+        self._shards = split(documents)
+        binary = pagefind_binary().stat() if self._shards else None  # another Pagefind writes other bundles
+        indexer = f"{binary.st_size}:{binary.st_mtime_ns}" if binary is not None else ""
+        self._keys = [content_hash(indexer, *(part for name, document in sorted(shard.items())
+                                              for part in (name, document.key))) for shard in self._shards]
+        self._store = ShardStore(cache) if cache is not None else None
+        self._bundles = [self._store.get(key) if self._store is not None else None for key in self._keys]
+        self.missing = [number for number, bundle in enumerate(self._bundles) if bundle is None]
+        # A Pagefind run is partly serial (start, reading, writing): one per core at once keeps them busy.
+        self._at_once = os.cpu_count() or 1
+        self._pool = ThreadPoolExecutor(max_workers=self._at_once)
+        self._running: deque[tuple[int, Future[dict[str, bytes]]]] = deque()
+
+    def start(self) -> None:
+        """Start Pagefind in the background on the shards to index, if they are no more than
+        can run at once (their documents are all in memory then): the build goes on meanwhile.
+        Rendering a body is not for threads, so the documents are made here, in this thread."""
+        if len(self.missing) <= self._at_once:
+            for number in self.missing:
+                self._submit(number)
+            self._shards = []  # every document the runs need is made: the others leave memory
+
+    def close(self) -> None:
+        """Give up the index: runs going on end on their own, and leave nothing behind."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def run(self) -> dict[str, bytes]:
+        """The bundle, once every shard to index is indexed. A shard's documents are made just before
+        its run, so that only the shards being indexed have theirs in memory."""
+        try:
+            started = {number for number, _ in self._running}
+            for number in self.missing:
+                if number in started:
+                    continue
+                if len(self._running) == self._at_once:
+                    self._finish_first()
+                self._submit(number)
+            while self._running:
+                self._finish_first()
+        finally:
+            self._pool.shutdown()
+        if not self._keys:
+            return {}  # Pagefind builds no index of nothing; the search page then says search is unavailable
+        if self._store is not None:
+            self._store.prune()
+        if self.missing:
+            for folder in (_MEMORY_FOLDER, Path(tempfile.gettempdir())):
+                _remove_abandoned_runs(folder)
+        return lay_out(self._bundles, f"{BUNDLE_DIR}/")
+
+    def _submit(self, number: int) -> None:
+        texts = {name: document.make() for name, document in self._shards[number].items()}
+        self._running.append((number, self._pool.submit(run_pagefind, texts)))
+
+    def _finish_first(self) -> None:
+        number, run = self._running.popleft()
+        self._bundles[number] = run.result()
+        if self._store is not None:
+            self._store.put(self._keys[number], self._bundles[number])
 
 
 def run_pagefind(documents: dict[str, str]) -> dict[str, bytes]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 import advocacy.search
-from advocacy import cache, search_shards
+from advocacy import cache, forked, parallel, pipeline, search_shards
 from advocacy.cache import CACHE_DIR
 from tests.conftest import BASE_CONFIG, SiteFolder
 
@@ -127,6 +128,52 @@ def test_renaming_a_customer_indexes_the_one_shard_of_its_items_again(sharded, r
     customer.write_text(customer.read_text().replace("Customer 2", "Renamed Co"))
     _build(sharded)
     assert runs == [{"c2/customers/c2.html", "c2/stories/s2.html", "c2/stories/s8.html"}]
+
+
+def _timeline(monkeypatch) -> list[tuple[str, float]]:
+    """When each Pagefind run and each call to render pages starts and ends (a run lasts 0.3 s at least)."""
+    events: list[tuple[str, float]] = []
+
+    def timed(name: str, work):
+        def run(*args, **kwargs):
+            events.append((f"{name} starts", time.perf_counter()))
+            if name == "pagefind":
+                time.sleep(0.3)
+            try:
+                return work(*args, **kwargs)
+            finally:
+                events.append((f"{name} ends", time.perf_counter()))
+        return run
+
+    monkeypatch.setattr(advocacy.search, "run_pagefind", timed("pagefind", advocacy.search.run_pagefind))
+    monkeypatch.setattr(pipeline, "render_pages", timed("render", pipeline.render_pages))
+    return events
+
+
+def test_pagefind_indexes_an_edited_shard_while_the_pages_render(sharded, runs, monkeypatch):
+    _build(sharded)
+    events = _timeline(monkeypatch)
+    story = sharded.root / "content/stories/s4.md"
+    story.write_text(story.read_text().replace(WORDS[4], "pangolin"))
+    _build(sharded)
+    assert [name for name, _ in events].count("pagefind starts") == 1  # the one shard of the story
+    last_render = max(at for name, at in events if name == "render starts")
+    assert dict(events)["pagefind starts"] < last_render  # started first, and ran beside the rendering
+    assert "pangolin" in _index_text(sharded.output)["/peers/stories/s4/"]
+
+
+def test_pagefind_waits_for_pages_rendered_on_several_processes(sharded, runs, monkeypatch):
+    """Forked workers must not inherit a process with another thread running."""
+    monkeypatch.setattr(parallel, "MIN_PAGES", 2)
+    if forked.workers_for(100, parallel.MIN_PAGES) == 1:
+        pytest.skip("pages render in one process here (one core, or not Linux)")
+    _build(sharded)
+    events = _timeline(monkeypatch)
+    story = sharded.root / "content/stories/s4.md"
+    story.write_text(story.read_text().replace(WORDS[4], "pangolin"))  # one shard to index, pages to render
+    _build(sharded)
+    last_render_end = max(at for name, at in events if name == "render ends")
+    assert min(at for name, at in events if name == "pagefind starts") > last_render_end
 
 
 def test_an_incremental_build_is_byte_identical_to_a_clean_one(tmp_path, sharded, runs):
