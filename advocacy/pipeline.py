@@ -214,7 +214,7 @@ def _search_indexing(site: Site, renderer: Renderer, problems: Problems,
         return None
 
 
-def _search_index(indexing: Indexing | None, problems: Problems) -> dict[str, bytes]:
+def _search_index(indexing: Indexing | None, problems: Problems) -> dict[str, bytes | Linked]:
     """The files of the search index, once made (none when search is unavailable)."""
     if indexing is None:
         return {}

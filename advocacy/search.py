@@ -35,6 +35,7 @@ from advocacy.search_bundle import stable_bundle
 from advocacy.search_shards import lay_out, split
 from advocacy.search_store import ShardStore
 from advocacy.site import Site
+from advocacy.write import Linked
 
 BUNDLE_DIR = "pagefind"  # published at /pagefind/
 # The bundle files the search page never loads: Pagefind's own UIs and the indexing playground.
@@ -119,9 +120,10 @@ def _tag(role: str, key: str, value: str) -> str:
     return f'<meta data-pagefind-{role}="{escape(key)}[content]" content="{escape(value)}">'
 
 
-def build_index(documents: dict[str, Document], cache: BuildCache | None = None) -> dict[str, bytes]:
-    """The search index of `documents`: output path under pagefind/ -> bytes. With a build
-    cache, Pagefind runs only for the shards whose documents changed since a build it kept."""
+def build_index(documents: dict[str, Document], cache: BuildCache | None = None) -> dict[str, bytes | Linked]:
+    """The search index of `documents`: output path under pagefind/ -> bytes, or with a build cache
+    the kept file to link; Pagefind runs only for the shards whose documents changed since a build
+    it kept."""
     return Indexing(documents, cache).run()
 
 
@@ -155,7 +157,7 @@ class Indexing:
         """Give up the index: runs going on end on their own, and leave nothing behind."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def run(self) -> dict[str, bytes]:
+    def run(self) -> dict[str, bytes | Linked]:
         """The bundle, once every shard to index is indexed. A shard's documents are made just before
         its run, so that only the shards being indexed have theirs in memory."""
         try:
@@ -185,9 +187,9 @@ class Indexing:
 
     def _finish_first(self) -> None:
         number, run = self._running.popleft()
-        self._bundles[number] = run.result()
-        if self._store is not None:
-            self._store.put(self._keys[number], self._bundles[number])
+        bundle = run.result()
+        kept = self._store.put(self._keys[number], bundle) if self._store is not None else None
+        self._bundles[number] = kept or bundle  # the kept files, linked into the output, or the bytes
 
 
 def run_pagefind(documents: dict[str, str]) -> dict[str, bytes]:

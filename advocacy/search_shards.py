@@ -26,6 +26,7 @@ import json
 from typing import TypeVar
 
 Document = TypeVar("Document")
+File = TypeVar("File")
 
 SHARD_SCALE = 20  # shards ~ sqrt(documents / SHARD_SCALE)
 SHARD_LIST = "shards.json"
@@ -61,11 +62,12 @@ def is_index_part(path: str) -> bool:
     return path.startswith(_INDEX_PARTS) or path.endswith(".pf_meta")
 
 
-def lay_out(bundles: list[dict[str, bytes]], prefix: str) -> dict[str, bytes]:
-    """The shards' bundles (path in a bundle -> bytes) as the files of the output under `prefix`."""
+def lay_out(bundles: list[dict[str, File]], prefix: str) -> dict[str, File | bytes]:
+    """The shards' bundles (path in a bundle -> its bytes, or its kept file) as the files of the
+    output under `prefix`."""
     if not bundles:
         return {}
-    files = {f"{prefix}{path}": data for path, data in bundles[0].items()}
+    files: dict[str, File | bytes] = {f"{prefix}{path}": data for path, data in bundles[0].items()}
     merged = []
     for number, bundle in enumerate(bundles[1:], 1):
         merged.append(f"{number}/")

@@ -1,30 +1,41 @@
 """Search shards' bundles of earlier builds, kept for the next build to reuse.
 
-A shard's Pagefind bundle is kept in .advocacy-cache/search/ as plain files
-named by the hash of their bytes: one with its index, one with Pagefind's
-script, worker and WebAssembly (the same for every shard, so kept once).
-Which files make a shard, with their hashes, is written in the build cache,
-which is signed with this user's key. A file is reused only when its bytes
-have the hash that this signed list names: a file that came from anywhere
-else (a checkout, an archive, another user) is never published, and a file
-is never unpickled; at worst the shard is indexed again.
+A shard's Pagefind bundle is kept in .advocacy-cache/search/<key>/, a folder
+per key of its documents holding the bundle's files, and the output gets
+hard links to them (as it does to kept pages): a shard that did not change
+is neither read nor written again, and a file of the folder kept beside the
+output is known to be the same by its inode. Which files make a shard, with
+each file's size, change time, device and inode, is written in the build
+cache, which is signed with this user's key: a file that differs (edited in
+place, planted by a checkout or an archive) is never published; at worst the
+shard is indexed again. A shard's folder is written whole under another name
+and then renamed, so a killed build never leaves half a bundle under a key.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
+import shutil
+import stat as stat_mode
+import time
+from pathlib import Path
 
-from advocacy.cache import BuildCache, content_hash
-from advocacy.search_shards import is_index_part
-from advocacy.whole_files import is_temporary, remove_if_abandoned, write_whole
+from advocacy.cache import BuildCache
+from advocacy.write import Linked
 
 _NAMESPACE = "search-shards"
 _FOLDER = "search"
-# what prune may remove, besides unfinished files: kept files, and the unfinished files of older versions
-_OWN_FILE = re.compile(r"[0-9a-f]{32}(\.\d+\.tmp)?")
+_KEY = re.compile(r"[0-9a-f]{32}")  # a shard's folder (a kept file of older versions had such a name too)
+_UNFINISHED = "unfinished-"  # a folder being written: + key + the writer's process id
+_UNFINISHED_AGE = 3600  # seconds: a folder still unfinished after this was left by a killed build
 
-Manifest = tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # (file hash, ((path, size), ...)) per kept file
+Identity = tuple[int, int, int, int]  # size, change time, device, inode: what linking a file leaves as it is
+Manifest = tuple[tuple[str, Identity], ...]  # (path in the bundle, the identity of its file)
+
+
+def _identity(info: os.stat_result) -> Identity:
+    return info.st_size, info.st_mtime_ns, info.st_dev, info.st_ino
 
 
 class ShardStore:
@@ -34,86 +45,80 @@ class ShardStore:
         self._cache = cache
         self._folder = cache.folder / _FOLDER
         self._usable = cache.owns(self._folder)
-        # file hash -> bytes, of the file every shard's bundle has alike (Pagefind's script, worker
-        # and WebAssembly): read or written once. An index's bytes are the bundle's alone, not kept here.
-        self._shared: dict[str, bytes] = {}
-        self._checked: set[str] = set()  # the hashes of the files this build read (intact) or wrote
-        self._used: set[str] = set()  # the hashes of the files of the bundles this build got or put
+        self._used: set[str] = set()  # the keys of the bundles this build got or put
         self._changed = False
 
-    def get(self, key: str) -> dict[str, bytes] | None:
-        """The bundle kept for `key`, or None when there is none or a file of it is missing or altered."""
+    def get(self, key: str) -> dict[str, Linked] | None:
+        """The files of the bundle kept for `key`, or None when there is none or a file of it is
+        missing or not the one this cache's signed list names."""
         manifest: Manifest | None = self._cache.get(_NAMESPACE, key)
-        if manifest is None:
+        folder = self._folder / key
+        if manifest is None or not self._usable or folder.is_symlink():
             return None
         files = {}
-        for digest, paths in manifest:
-            data = self._shared.get(digest) or self._read(digest)
-            if data is None:
+        for path, identity in manifest:
+            file = folder / path
+            try:
+                info = file.lstat()
+            except OSError:
                 return None
-            if _is_shared(path for path, _ in paths):
-                self._shared[digest] = data
-            offset = 0
-            for path, size in paths:
-                files[path] = data[offset:offset + size]
-                offset += size
-        self._used.update(digest for digest, _ in manifest)
+            if not stat_mode.S_ISREG(info.st_mode) or _identity(info) != identity:
+                return None
+            files[path] = Linked(file, (info.st_dev, info.st_ino))
+        self._used.add(key)
         return files
 
-    def _read(self, digest: str) -> bytes | None:
+    def put(self, key: str, files: dict[str, bytes]) -> dict[str, Linked] | None:
+        """Keep `files`, the bundle of `key`, for later builds: the kept files, to link into the
+        output; None where the folder cannot be written (then nothing is kept)."""
         if not self._usable:
             return None
+        final = self._folder / key
+        unfinished = self._folder / f"{_UNFINISHED}{key}.{os.getpid()}"
+        kept: dict[str, os.stat_result] = {}
         try:
-            data = (self._folder / digest).read_bytes()
+            _remove(unfinished)
+            for path, data in files.items():
+                file = unfinished / path
+                file.parent.mkdir(parents=True, exist_ok=True)
+                with file.open("xb") as out:
+                    out.write(data)
+                    out.flush()  # written, so that its change time is the one it keeps
+                    kept[path] = os.fstat(out.fileno())
+            _remove(final)  # a bundle a killed build left, or one made beside this build: the same files
+            os.rename(unfinished, final)  # the files keep their inodes and times
         except OSError:
+            _remove(unfinished)
             return None
-        if content_hash(data) != digest:
-            return None
-        self._checked.add(digest)
-        return data
-
-    def put(self, key: str, files: dict[str, bytes]) -> None:
-        """Keep `files`, the bundle of `key`, for later builds; skipped where the folder cannot be written."""
-        if not self._usable:
-            return
-        groups = ({p: d for p, d in files.items() if is_index_part(p)},
-                  {p: d for p, d in files.items() if not is_index_part(p)})
-        manifest = []
-        try:
-            for group in groups:
-                paths = sorted(group)
-                data = b"".join(group[path] for path in paths)
-                digest = content_hash(data)
-                if digest not in self._checked:
-                    self._write(digest, data)
-                if _is_shared(group):
-                    self._shared[digest] = data
-                manifest.append((digest, tuple((path, len(group[path])) for path in paths)))
-        except OSError:
-            return
-        self._cache.put(_NAMESPACE, key, tuple(manifest))
-        self._used.update(digest for digest, _ in manifest)
+        self._cache.put(_NAMESPACE, key, tuple((path, _identity(info)) for path, info in kept.items()))
+        self._used.add(key)
         self._changed = True
-
-    def _write(self, digest: str, data: bytes) -> None:
-        self._folder.mkdir(parents=True, exist_ok=True)
-        write_whole(self._folder / digest, lambda file: file.write(data))
-        self._checked.add(digest)
+        return {path: Linked(final / path, (info.st_dev, info.st_ino)) for path, info in kept.items()}
 
     def prune(self) -> None:
-        """Remove the kept files that no bundle of this build uses (once a build changed any)."""
+        """Remove the kept bundles that this build did not use (once a build changed any), and
+        what killed builds left. The output's links to their files stay whole."""
         if not self._changed:
             return
+        too_old = time.time() - _UNFINISHED_AGE
         try:
-            for file in self._folder.iterdir():
-                if is_temporary(file.name):
-                    remove_if_abandoned(file)  # a killed build's
-                elif _OWN_FILE.fullmatch(file.name) and file.name not in self._used and not file.is_symlink():
-                    file.unlink(missing_ok=True)
+            entries = list(os.scandir(self._folder))
         except OSError:
-            pass  # what is left is removed by a later build
+            return
+        for entry in entries:
+            try:
+                if entry.name.startswith(_UNFINISHED):
+                    if entry.stat(follow_symlinks=False).st_mtime < too_old:
+                        _remove(Path(entry.path))
+                elif _KEY.fullmatch(entry.name) and entry.name not in self._used:
+                    _remove(Path(entry.path))
+            except OSError:
+                continue  # what is left is removed by a later build
 
 
-def _is_shared(paths: Iterable[str]) -> bool:
-    """Whether the kept file of these bundle paths is the part every shard has alike, not an index."""
-    return any(not is_index_part(path) for path in paths)
+def _remove(path: Path) -> None:
+    """Remove a file, or a folder and what it holds; a link is removed, never followed."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -206,12 +207,55 @@ def test_a_withheld_story_leaves_the_index_while_other_shards_are_reused(sharded
 def test_a_kept_bundle_file_that_was_altered_is_never_published(sharded, runs):
     _build(sharded)
     first, built = sharded.snapshot(), len(runs)
-    for file in (sharded.root / CACHE_DIR / "search").iterdir():
+    kept = [file for file in (sharded.root / CACHE_DIR / "search").rglob("*") if file.is_file()]
+    assert len(kept) > len(NAMES)  # a file per document, at least
+    for file in kept:  # in place: the output's links to them change too, and the output is made again
         file.write_bytes(file.read_bytes()[:-1] + b"!")
     shutil.rmtree(sharded.output)  # else nothing changed: the build would do nothing
     _build(sharded)
     assert len(runs) == 2 * built  # every shard indexed again, none taken from an altered file
     assert sharded.snapshot() == first
+
+
+def test_the_output_links_the_kept_bundle_files_and_a_new_output_indexes_nothing(sharded, runs):
+    _build(sharded)
+    kept = {file.stat().st_ino for file in (sharded.root / CACHE_DIR / "search").rglob("*") if file.is_file()}
+    published = [file for file in (sharded.output / "pagefind").rglob("*") if file.is_file()]
+    linked = [file for file in published if file.stat().st_ino in kept]
+    assert len(linked) == len(published) - 1  # all but the list of shards, made by the build
+    first, built = sharded.snapshot(), len(runs)
+    shutil.rmtree(sharded.output)
+    _build(sharded)
+    assert len(runs) == built and sharded.snapshot() == first
+
+
+def test_a_kept_bundle_file_replaced_by_another_is_never_published(sharded, runs):
+    _build(sharded)
+    first, built = sharded.snapshot(), len(runs)
+    fragment = next((sharded.root / CACHE_DIR / "search").rglob("*.pf_fragment"))
+    replaced = fragment.read_bytes()
+    fragment.unlink()  # the output keeps its own link to the file
+    fragment.write_bytes(replaced[:-1] + b"!")  # another file, under the same name
+    shutil.rmtree(sharded.output)
+    _build(sharded)
+    assert len(runs) == built + 1  # its shard alone indexed again
+    assert sharded.snapshot() == first
+
+
+def test_what_a_killed_build_left_of_a_bundle_is_removed_once_it_is_old(sharded, runs):
+    store = sharded.root / CACHE_DIR / "search"
+    _build(sharded)
+    left, recent = store / f"unfinished-{'a' * 32}.4242", store / f"unfinished-{'b' * 32}.4243"
+    for folder in (left, recent):
+        (folder / "fragment").mkdir(parents=True)
+        (folder / "fragment" / "x.pf_fragment").write_bytes(b"half")
+    os.utime(left, (time.time() - 7200, time.time() - 7200))
+    story = sharded.root / "content/stories/s4.md"
+    story.write_text(story.read_text().replace(WORDS[4], "pangolin"))  # a shard indexed again: the store pruned
+    _build(sharded)
+    assert not left.exists() and recent.is_dir()
+    assert len([folder for folder in store.iterdir() if not folder.name.startswith("unfinished-")]) == len(
+        search_shards.split(dict.fromkeys(NAMES, "")))  # one folder per shard: the edited one's old one is gone
 
 
 def test_a_kept_bundle_folder_that_links_elsewhere_is_neither_used_nor_emptied(tmp_path, sharded, runs):
