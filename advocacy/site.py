@@ -7,7 +7,7 @@ for, and items whose consent has expired are withheld from every list.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from advocacy.config import SiteConfig
@@ -15,7 +15,7 @@ from advocacy.content.fields import COMPANY_SIZES
 from advocacy.content.load import Content
 from advocacy.content.schema import KINDS
 from advocacy.content.records import (
-    Collection, Customer, Event, Invalid, Record, Story, Tagged, Testimonial, Video,
+    Collection, Customer, Event, Invalid, Record, Story, Tagged, Testimonial, Video, with_values,
 )
 from advocacy.errors import Problems, did_you_mean
 from advocacy.paths import inside
@@ -204,10 +204,9 @@ def _resolve(root: Path, config: SiteConfig, item: Tagged, customers: dict[str, 
     if not _references_ok(item, item.customer, item.values, config, customers, broken_customers, problems):
         return None
     customer = customers[item.customer]
-    item = replace(item, industry=item.industry or customer.industry,
-                   company_size=item.company_size or customer.company_size,
-                   region=item.region or customer.region)
-    return _checked_files(root, item, problems)
+    inherited = {name: getattr(customer, name) for name in ("industry", "company_size", "region")
+                 if not getattr(item, name) and getattr(item, name) is not getattr(customer, name)}
+    return _checked_files(root, with_values(item, **inherited) if inherited else item, problems)
 
 
 def _references_ok(item: Tagged | Invalid, customer: str | None, values: tuple[str, ...],
@@ -255,7 +254,7 @@ def _checked_files(root: Path, record: Record, problems: Problems) -> Record:
             problems.warning(record.path, record.line(key),
                              f"'{key}' file static{path} was not found; it is left out until it is added")
             changes[key] = None
-    return replace(record, **changes) if changes else record
+    return with_values(record, **changes) if changes else record
 
 
 def _resolve_collections(site: Site, collections: list[Collection], tagged: list[Tagged],

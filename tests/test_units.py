@@ -411,3 +411,21 @@ def test_a_form_request_url_keeps_its_fragment_at_the_end(site):
     link = urlsplit(_peer_link(site, "https://forms.example.com/peers?src=site#form"))
     assert link.fragment == "form"
     assert parse_qs(link.query) == {"src": ["site"], "customer": ["acme"], "story": ["acme-onboarding"]}
+
+
+def test_a_record_with_other_values_is_a_new_record_and_the_old_one_stays(site):
+    import dataclasses
+
+    from advocacy.content.records import Story, with_values
+    from advocacy.pipeline import load_site
+
+    loaded, _ = load_site(site.root)
+    story = loaded.stories[0]
+    copy = with_values(story, region="Asia Pacific", industry=None)
+    assert type(copy) is Story and copy is not story
+    assert (copy.region, copy.industry) == ("Asia Pacific", None)
+    assert story.region != "Asia Pacific" and story.industry == "Logistics"  # taken from its customer
+    same = [f.name for f in dataclasses.fields(Story) if f.name not in ("region", "industry")]
+    assert all(getattr(copy, name) is getattr(story, name) for name in same)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        copy.title = "changed"
