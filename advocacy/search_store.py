@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from advocacy.cache import BuildCache
+from advocacy.whole_files import is_temporary, remove_if_abandoned
 from advocacy.write import Linked
 
 _NAMESPACE = "search-shards"
@@ -107,7 +108,9 @@ class ShardStore:
             return
         for entry in entries:
             try:
-                if entry.name.startswith(_UNFINISHED):
+                if is_temporary(entry.name):
+                    remove_if_abandoned(Path(entry.path))  # an unfinished file of an older version's
+                elif entry.name.startswith(_UNFINISHED):
                     if entry.stat(follow_symlinks=False).st_mtime < too_old:
                         _remove(Path(entry.path))
                 elif _KEY.fullmatch(entry.name) and entry.name not in self._used:
