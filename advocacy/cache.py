@@ -100,10 +100,12 @@ class BuildCache:
         # lasting namespace -> key -> the build that last used it (as of the last write of its file)
         self._used_at: dict[str, dict[str, int]] = {}
         self._files: dict[str, dict[str, tuple[int, int]]] = {}  # namespace -> file name -> (file count, index)
+        self._stale: set[str] = set()  # files that are not this code's, or not intact
         self._builds = 0
         if self._secret:
             self._load()
-        self._saved = dict(self._old)  # what the files hold, to tell which ones a save must write again
+        # what the files hold (entries, and the ages of lasting ones), to tell which a save must write again
+        self._saved, self._saved_ages = dict(self._old), dict(self._used_at)
         self._new: dict[str, dict[str, Any]] = {}
         self._lasting: set[str] = set(self._used_at)
         self._journal: list[tuple[str, str, Any]] = []
@@ -121,16 +123,19 @@ class BuildCache:
             place = _place(name)
             if place is None:
                 continue
-            loaded = self._read(self.path / name)
-            if loaded is None or loaded[0] != (self._fingerprint, *place):
-                continue  # made by other code, or renamed
-            entries, used_at = loaded[1:]
+            loaded = self._read(self.path / name, (self._fingerprint, *place))
+            if loaded is None:
+                self._stale.add(name)  # made by other code, elsewhere, or damaged: removed at the next save
+                continue
+            entries, used_at = loaded
             self._old.setdefault(place[0], {}).update(entries)
             if used_at is not None:
                 self._used_at.setdefault(place[0], {}).update(used_at)
             self._files.setdefault(place[0], {})[name] = place[1:]
 
-    def _read(self, path: Path) -> tuple[tuple, dict[str, Any], dict[str, int] | None] | None:
+    def _read(self, path: Path, header: tuple) -> tuple[dict[str, Any], dict[str, int] | None] | None:
+        """A file's entries and ages, if this user's key signed it and its header is `header`
+        (this code's fingerprint, the namespace and the file's place): only then is it unpickled."""
         try:
             blob = path.read_bytes()
         except OSError:
@@ -139,7 +144,10 @@ class BuildCache:
         if not hmac.compare_digest(mac, hmac.new(self._secret, payload, hashlib.sha256).digest()):
             return None  # made elsewhere, or damaged: never unpickled
         try:
-            return pickle.loads(payload)
+            size = int.from_bytes(payload[:4], "little")
+            if pickle.loads(payload[4:4 + size]) != header:
+                return None  # another version's: its entries are not even unpickled
+            return pickle.loads(payload[4 + size:])
         except Exception:  # noqa: BLE001 - a signed but unreadable file is simply made again
             return None
 
@@ -221,11 +229,14 @@ class BuildCache:
     def save(self) -> None:
         """Write what this build used, each file atomically, only the files whose entries
         changed; a cache that cannot be written is skipped."""
-        if self._secret is None:
+        if self._secret is None or not self.owns(self.path):
             return
         entries, used_at = self._kept()
         try:
             self.path.mkdir(parents=True, exist_ok=True)
+            for name in self._stale:
+                (self.path / name).unlink(missing_ok=True)
+            self._stale.clear()
             for folder in (self.folder, self.path):
                 remove_abandoned(folder)  # what killed builds left (and older versions, in the cache folder)
             for namespace in set(entries) | set(self._files):
@@ -235,32 +246,41 @@ class BuildCache:
         except OSError:
             return
         self._builds += 1
-        self._saved = entries  # what the files hold now (this build's entries stay for kept())
+        # what the files hold now (copies: this build's entries stay in use, for kept())
+        self._saved = {namespace: dict(kept) for namespace, kept in entries.items()}
+        self._saved_ages = {namespace: dict(ages) for namespace, ages in used_at.items()}
 
     def _save_namespace(self, namespace: str, entries: dict[str, Any], used_at: dict[str, int] | None) -> None:
         count = _file_count(len(entries))
         files = self._files.setdefault(namespace, {})
         same_layout = all(file_count == count for file_count, _ in files.values())
         saved = _split(self._saved.get(namespace, {}), count) if same_layout else {}
+        saved_ages = self._saved_ages.get(namespace, {})
         kept = {}
         for index, part in _split(entries, count).items():
             name = f"{namespace}.{count}.{index}.pickle"
             kept[name] = (count, index)
             before = saved.get(index)
-            if name in files and before is not None and before.keys() == part.keys() \
+            # a lasting entry's age on file lags while its file is not written: written again before
+            # the lag could drop an entry that builds still use
+            fresh = used_at is None or all(used_at[key] - saved_ages.get(key, 0) <= UNUSED_BUILDS_KEPT // 2
+                                           for key in part)
+            if name in files and before is not None and before.keys() == part.keys() and fresh \
                     and all(part[key] is before[key] for key in part):
                 continue  # the same entries as its file holds
             ages = None if used_at is None else {key: used_at[key] for key in part}
-            self._write(self.path / name, ((self._fingerprint, namespace, count, index), part, ages))
+            self._write(self.path / name, (self._fingerprint, namespace, count, index), (part, ages))
         for name in set(files) - set(kept):  # emptied, or of another file count
             (self.path / name).unlink(missing_ok=True)
         self._files[namespace] = kept
 
-    def _write(self, path: Path, value: tuple) -> None:
+    def _write(self, path: Path, header: tuple, body: tuple) -> None:
         def write(file: BinaryIO) -> None:
             file.write(bytes(_MAC_SIZE))  # the MAC's place, filled once the payload is written
             signed = _Signed(file, hmac.new(self._secret, digestmod=hashlib.sha256))
-            pickle.dump(value, signed, protocol=pickle.HIGHEST_PROTOCOL)  # streamed: no copy in memory
+            head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+            signed.write(len(head).to_bytes(4, "little") + head)
+            pickle.dump(body, signed, protocol=pickle.HIGHEST_PROTOCOL)  # streamed: no copy in memory
             file.seek(0)
             file.write(signed.mac.digest())
 

@@ -193,3 +193,47 @@ def test_the_single_file_of_older_versions_is_removed(tmp_path):
     old.write_bytes(b"a cache of an older advocacy")
     _save_many(tmp_path, 10)
     assert not old.exists() and _files(tmp_path)
+
+
+def test_a_lasting_entry_used_at_every_build_outlives_a_build_that_does_not_use_it(tmp_path):
+    from advocacy.cache import UNUSED_BUILDS_KEPT
+
+    def one_build(used: tuple[str, ...]) -> None:
+        cache = BuildCache(tmp_path)
+        cache.keep_unused("cards")
+        for key in used:
+            if cache.get("cards", key) is None:
+                cache.put("cards", key, f"<article>{key}</article>")
+        cache.save()
+
+    for _ in range(UNUSED_BUILDS_KEPT + 5):  # used every time: its file need not be written each time
+        one_build(("a", "b"))
+    one_build(("a",))
+    assert BuildCache(tmp_path).get("cards", "b") == "<article>b</article>"
+
+
+def test_the_files_of_other_code_are_not_unpickled_and_are_removed_at_the_next_save(tmp_path, monkeypatch):
+    import pickle
+
+    _save_many(tmp_path, 2000)
+    old = set(_files(tmp_path))
+    monkeypatch.setattr("advocacy.cache.code_fingerprint", lambda: "another version")
+    bodies = []
+    real = pickle.loads
+    monkeypatch.setattr(pickle, "loads", lambda data, **kw: bodies.append(len(data)) or real(data, **kw))
+    cache = BuildCache(tmp_path)
+    assert cache.get("content", "entry 1") is None
+    assert max(bodies) < 200  # the headers alone
+    cache.put("content", "entry 1", "new")
+    cache.save()
+    assert set(_files(tmp_path)) == {"content.1.0.pickle"} and len(old) == 8  # the other code's eight: gone
+    assert BuildCache(tmp_path).get("content", "entry 1") == "new"
+
+
+def test_a_cache_folder_that_links_elsewhere_is_never_written_through(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "site" / CACHE_DIR).mkdir(parents=True)
+    (tmp_path / "site" / CACHE_DIR / CACHE_FILE).symlink_to(elsewhere, target_is_directory=True)
+    _save_many(tmp_path / "site", 10)
+    assert list(elsewhere.iterdir()) == []
