@@ -142,17 +142,19 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     # Pagefind indexes the shards that changed while a few pages render (many render on every core first)
     beside = search and not problems.errors and in_one_process(len(todo))
     indexing = _search_indexing(site, renderer, problems, fingerprints) if beside else None
-    if indexing is not None:
-        indexing.start()
-    _render_into(result, renderer, todo, store, problems, progress)
-    result.rendered = len(ahead) + len(todo)
-    _check_share_image(root, site, problems)
-    if search and not problems.errors:
-        if not beside:
-            indexing = _search_indexing(site, renderer, problems, fingerprints)
-        result.files.update(_search_index(indexing, problems))
-    elif indexing is not None:
-        indexing.close()
+    try:
+        if indexing is not None:
+            indexing.start()
+        _render_into(result, renderer, todo, store, problems, progress)
+        result.rendered = len(ahead) + len(todo)
+        _check_share_image(root, site, problems)
+        if search and not problems.errors:
+            if not beside:
+                indexing = _search_indexing(site, renderer, problems, fingerprints)
+            result.files.update(_search_index(indexing, problems))
+    finally:
+        if indexing is not None:
+            indexing.close()  # after a mistake or a failure: the index is not wanted
     return result
 
 

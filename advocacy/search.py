@@ -154,7 +154,8 @@ class Indexing:
             self._shards = []  # every document the runs need is made: the others leave memory
 
     def close(self) -> None:
-        """Give up the index: runs going on end on their own, and leave nothing behind."""
+        """Let go of the runs' threads (once the index is made, or given up: then the runs not
+        started are cancelled, and those going on end on their own, leaving nothing behind)."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def run(self) -> dict[str, bytes | Linked]:

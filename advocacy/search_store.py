@@ -1,15 +1,18 @@
 """Search shards' bundles of earlier builds, kept for the next build to reuse.
 
-A shard's Pagefind bundle is kept in .advocacy-cache/search/<key>/, a folder
-per key of its documents holding the bundle's files, and the output gets
-hard links to them (as it does to kept pages): a shard that did not change
-is neither read nor written again, and a file of the folder kept beside the
-output is known to be the same by its inode. Which files make a shard, with
-each file's size, change time, device and inode, is written in the build
-cache, which is signed with this user's key: a file that differs (edited in
-place, planted by a checkout or an archive) is never published; at worst the
-shard is indexed again. A shard's folder is written whole under another name
-and then renamed, so a killed build never leaves half a bundle under a key.
+A shard's Pagefind bundle is kept in .advocacy-cache/search/, a folder per
+bundle (named by the key of its documents, the process that wrote it and
+when) holding the bundle's files, and the output gets hard links to them (as
+it does to kept pages): a shard that did not change is neither read nor
+written again, and a file of the folder kept beside the output is known to
+be the same by its inode. Which folder and files make a shard, with each
+file's size, change time, device and inode, is written in the build cache,
+which is signed with this user's key: a file that differs (edited in place,
+planted by a checkout or an archive) is never published; at worst the shard
+is indexed again. A folder is written whole under another name and then
+renamed, so a killed build never leaves half a bundle; each build writes
+folders of its own and prunes only those no build used for ten minutes, so
+builds side by side never replace or remove what the other links.
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ from advocacy.write import Linked
 
 _NAMESPACE = "search-shards"
 _FOLDER = "search"
-_KEY = re.compile(r"[0-9a-f]{32}")  # a shard's folder (a kept file of older versions had such a name too)
+# a shard's folder: its key, the process that wrote it and when (a kept file of older versions: the key alone)
+_KEPT = re.compile(r"[0-9a-f]{32}(\.\d+\.\d+)?")
 _UNFINISHED = "unfinished-"  # a folder being written: + key + the writer's process id
 _UNFINISHED_AGE = 3600  # seconds: a folder still unfinished after this was left by a killed build
+GRACE_SECONDS = 600  # a folder a build beside this one used or made this recently is not pruned
 
 Identity = tuple[int, int, int, int]  # size, change time, device, inode: what linking a file leaves as it is
-Manifest = tuple[tuple[str, Identity], ...]  # (path in the bundle, the identity of its file)
+Manifest = tuple[str, tuple[tuple[str, Identity], ...]]  # the shard's folder; (path in the bundle, identity)
 
 
 def _identity(info: os.stat_result) -> Identity:
@@ -53,11 +58,14 @@ class ShardStore:
         """The files of the bundle kept for `key`, or None when there is none or a file of it is
         missing or not the one this cache's signed list names."""
         manifest: Manifest | None = self._cache.get(_NAMESPACE, key)
-        folder = self._folder / key
-        if manifest is None or not self._usable or folder.is_symlink():
+        if manifest is None or not self._usable:
+            return None
+        name, listed = manifest
+        folder = self._folder / name
+        if folder.is_symlink():
             return None
         files = {}
-        for path, identity in manifest:
+        for path, identity in listed:
             file = folder / path
             try:
                 info = file.lstat()
@@ -66,19 +74,23 @@ class ShardStore:
             if not stat_mode.S_ISREG(info.st_mode) or _identity(info) != identity:
                 return None
             files[path] = Linked(file, (info.st_dev, info.st_ino))
-        self._used.add(key)
+        try:
+            os.utime(folder)  # used now: a build beside this one does not prune it
+        except OSError:
+            pass
+        self._used.add(name)
         return files
 
     def put(self, key: str, files: dict[str, bytes]) -> dict[str, Linked] | None:
         """Keep `files`, the bundle of `key`, for later builds: the kept files, to link into the
-        output; None where the folder cannot be written (then nothing is kept)."""
+        output; None where the folder cannot be written (then nothing is kept). Each build's
+        bundle gets a folder of its own: one made beside this build is never replaced."""
         if not self._usable:
             return None
-        final = self._folder / key
-        unfinished = self._folder / f"{_UNFINISHED}{key}.{os.getpid()}"
+        name = f"{key}.{os.getpid()}.{time.time_ns()}"
+        unfinished = self._folder / f"{_UNFINISHED}{name}"
         kept: dict[str, os.stat_result] = {}
         try:
-            _remove(unfinished)
             for path, data in files.items():
                 file = unfinished / path
                 file.parent.mkdir(parents=True, exist_ok=True)
@@ -86,22 +98,22 @@ class ShardStore:
                     out.write(data)
                     out.flush()  # written, so that its change time is the one it keeps
                     kept[path] = os.fstat(out.fileno())
-            _remove(final)  # a bundle a killed build left, or one made beside this build: the same files
-            os.rename(unfinished, final)  # the files keep their inodes and times
+            os.rename(unfinished, self._folder / name)  # the files keep their inodes and times
         except OSError:
             _remove(unfinished)
             return None
-        self._cache.put(_NAMESPACE, key, tuple((path, _identity(info)) for path, info in kept.items()))
-        self._used.add(key)
+        self._cache.put(_NAMESPACE, key, (name, tuple((path, _identity(info)) for path, info in kept.items())))
+        self._used.add(name)
         self._changed = True
-        return {path: Linked(final / path, (info.st_dev, info.st_ino)) for path, info in kept.items()}
+        return {path: Linked(self._folder / name / path, (info.st_dev, info.st_ino)) for path, info in kept.items()}
 
     def prune(self) -> None:
-        """Remove the kept bundles that this build did not use (once a build changed any), and
-        what killed builds left. The output's links to their files stay whole."""
+        """Remove the kept bundles that this build did not use (once a build changed any; those a
+        build beside it used lately stay a while), and what killed builds left. The output's links
+        to their files stay whole."""
         if not self._changed:
             return
-        too_old = time.time() - _UNFINISHED_AGE
+        now = time.time()
         try:
             entries = list(os.scandir(self._folder))
         except OSError:
@@ -110,10 +122,12 @@ class ShardStore:
             try:
                 if is_temporary(entry.name):
                     remove_if_abandoned(Path(entry.path))  # an unfinished file of an older version's
-                elif entry.name.startswith(_UNFINISHED):
-                    if entry.stat(follow_symlinks=False).st_mtime < too_old:
+                    continue
+                age = now - entry.stat(follow_symlinks=False).st_mtime
+                if entry.name.startswith(_UNFINISHED):
+                    if age > _UNFINISHED_AGE:
                         _remove(Path(entry.path))
-                elif _KEY.fullmatch(entry.name) and entry.name not in self._used:
+                elif _KEPT.fullmatch(entry.name) and entry.name not in self._used and age > GRACE_SECONDS:
                     _remove(Path(entry.path))
             except OSError:
                 continue  # what is left is removed by a later build

@@ -248,12 +248,19 @@ def test_what_a_killed_build_left_of_a_bundle_is_removed_once_it_is_old(sharded,
         (folder / "fragment").mkdir(parents=True)
         (folder / "fragment" / "x.pf_fragment").write_bytes(b"half")
     os.utime(left, (time.time() - 7200, time.time() - 7200))
+    kept = {folder.name for folder in store.iterdir() if not folder.name.startswith("unfinished-")}
+    assert len(kept) == len(search_shards.split(dict.fromkeys(NAMES, "")))  # a folder per shard
     story = sharded.root / "content/stories/s4.md"
     story.write_text(story.read_text().replace(WORDS[4], "pangolin"))  # a shard indexed again: the store pruned
     _build(sharded)
     assert not left.exists() and recent.is_dir()
-    assert len([folder for folder in store.iterdir() if not folder.name.startswith("unfinished-")]) == len(
-        search_shards.split(dict.fromkeys(NAMES, "")))  # one folder per shard: the edited one's old one is gone
+    after = {folder.name for folder in store.iterdir() if not folder.name.startswith("unfinished-")}
+    assert len(after - kept) == 1 and kept <= after  # the edited shard's old folder stays a while: a build
+    for folder in store.iterdir():  # beside this one may link it
+        os.utime(folder, (time.time() - 3600, time.time() - 3600))  # an hour later
+    story.write_text(story.read_text().replace("pangolin", "tapir"))
+    _build(sharded)
+    assert len([folder for folder in store.iterdir() if not folder.name.startswith("unfinished-")]) == len(kept)
 
 
 def test_a_kept_bundle_folder_that_links_elsewhere_is_neither_used_nor_emptied(tmp_path, sharded, runs):
