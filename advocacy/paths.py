@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 # What stat tells of a file, to see that it changed: size, change time, inode change time, inode.
@@ -11,6 +12,14 @@ Stat = tuple[int, int, int, int]
 
 def stat_of(info: os.stat_result) -> Stat:
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
+
+def remove(path: Path) -> None:
+    """Remove a file, or a folder and what it holds; a link is removed, never followed."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def inside(path: Path, root: Path) -> bool:

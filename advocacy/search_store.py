@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat as stat_mode
 import time
 from pathlib import Path
 
 from advocacy.cache import BuildCache
+from advocacy.paths import remove
 from advocacy.whole_files import is_temporary, remove_if_abandoned
 from advocacy.write import Linked
 
@@ -100,7 +100,7 @@ class ShardStore:
                     kept[path] = os.fstat(out.fileno())
             os.rename(unfinished, self._folder / name)  # the files keep their inodes and times
         except OSError:
-            _remove(unfinished)
+            remove(unfinished)
             return None
         self._cache.put(_NAMESPACE, key, (name, tuple((path, _identity(info)) for path, info in kept.items())))
         self._used.add(name)
@@ -126,16 +126,8 @@ class ShardStore:
                 age = now - entry.stat(follow_symlinks=False).st_mtime
                 if entry.name.startswith(_UNFINISHED):
                     if age > _UNFINISHED_AGE:
-                        _remove(Path(entry.path))
+                        remove(Path(entry.path))
                 elif _KEPT.fullmatch(entry.name) and entry.name not in self._used and age > GRACE_SECONDS:
-                    _remove(Path(entry.path))
+                    remove(Path(entry.path))
             except OSError:
                 continue  # what is left is removed by a later build
-
-
-def _remove(path: Path) -> None:
-    """Remove a file, or a folder and what it holds; a link is removed, never followed."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
-        path.unlink()

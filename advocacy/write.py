@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advocacy.errors import UsageError
-from advocacy.paths import Stat, stat_of
+from advocacy.paths import Stat, remove, stat_of
 
 MARKER = ".advocacy-output"
 SPARE_PREFIX = ".advocacy-previous-"  # the folder beside the output that the next build turns into its site
@@ -80,7 +80,7 @@ def write_output(output: Path, files: dict[str, bytes | Path | Linked]) -> dict[
     spare = spare_folder(output)
     half_swapped = spare.with_name(spare.name + "-old")  # left by a build killed inside _swap_in's fallback
     if half_swapped.exists() or half_swapped.is_symlink():
-        _remove(half_swapped)
+        remove(half_swapped)
     stats = _update(spare, output, targets)
     os.chmod(spare, 0o755)  # a web server must read it
     _swap_in(spare, output)  # moving the folder changes nothing of the files' stats
@@ -173,13 +173,6 @@ def _same(old: os.stat_result, data: bytes | Path | Linked, target: Path) -> boo
 
 def _inode(stat: os.stat_result) -> tuple[int, int]:
     return stat.st_dev, stat.st_ino
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
