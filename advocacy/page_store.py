@@ -3,8 +3,8 @@ cache folder: an output file is a hard link to one of them, so a page that
 did not change is neither rendered nor written again.
 
 The files are trusted only as far as the signed cache vouches for them: its
-index holds each file's size, change time and inode, and a file that differs
-(edited in place, planted by a checkout) is not used.
+index holds each file's size, change time, device and inode, and a file that
+differs (edited in place, planted by a checkout) is not used.
 """
 
 from __future__ import annotations
@@ -14,16 +14,13 @@ import time
 from pathlib import Path
 
 from advocacy.cache import BuildCache
+from advocacy.paths import kept_identity
 from advocacy.whole_files import is_temporary, remove_if_abandoned, write_whole
 from advocacy.write import Linked
 
 NAMESPACE = "pages"
 PAGES_DIR = "pages"
 GRACE_SECONDS = 600  # a file a concurrent build may have just made is not pruned
-
-
-def _identity(stat: os.stat_result) -> tuple[int, int, int]:
-    return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
 class PageStore:
@@ -46,7 +43,7 @@ class PageStore:
             stat = file.stat()
         except OSError:
             return None
-        return Linked(file, (stat.st_dev, stat.st_ino)) if _identity(stat) == expected else None
+        return Linked(file, (stat.st_dev, stat.st_ino)) if kept_identity(stat) == expected else None
 
     def put(self, fingerprint: str, data: bytes) -> Linked | None:
         """Keep a page's bytes; None (and nothing kept) where the cache folder cannot be written."""
@@ -64,7 +61,7 @@ class PageStore:
 
     def remember(self, fingerprint: str, stat: os.stat_result) -> None:
         """Vouch for a page file made by this build (here, or in a worker process)."""
-        self.cache.put(NAMESPACE, fingerprint, _identity(stat))
+        self.cache.put(NAMESPACE, fingerprint, kept_identity(stat))
 
     def prune(self) -> None:
         """Remove page files this build did not use (those of a build running beside it stay a while)."""

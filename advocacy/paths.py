@@ -14,6 +14,15 @@ def stat_of(info: os.stat_result) -> Stat:
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
+# What stat tells of a kept file that the output links to: size, change time, device, inode
+# (not the inode change time, which each new link moves).
+KeptIdentity = tuple[int, int, int, int]
+
+
+def kept_identity(info: os.stat_result) -> KeptIdentity:
+    return info.st_size, info.st_mtime_ns, info.st_dev, info.st_ino
+
+
 def remove(path: Path) -> None:
     """Remove a file, or a folder and what it holds; a link is removed, never followed."""
     if path.is_dir() and not path.is_symlink():

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from advocacy.cache import BuildCache
-from advocacy.paths import remove
+from advocacy.paths import KeptIdentity, kept_identity, remove
 from advocacy.whole_files import is_temporary, remove_if_abandoned
 from advocacy.write import Linked
 
@@ -36,12 +36,7 @@ _UNFINISHED = "unfinished-"  # a folder being written: + key + the writer's proc
 _UNFINISHED_AGE = 3600  # seconds: a folder still unfinished after this was left by a killed build
 GRACE_SECONDS = 600  # a folder a build beside this one used or made this recently is not pruned
 
-Identity = tuple[int, int, int, int]  # size, change time, device, inode: what linking a file leaves as it is
-Manifest = tuple[str, tuple[tuple[str, Identity], ...]]  # the shard's folder; (path in the bundle, identity)
-
-
-def _identity(info: os.stat_result) -> Identity:
-    return info.st_size, info.st_mtime_ns, info.st_dev, info.st_ino
+Manifest = tuple[str, tuple[tuple[str, KeptIdentity], ...]]  # the shard's folder; (path in the bundle, identity)
 
 
 class ShardStore:
@@ -71,7 +66,7 @@ class ShardStore:
                 info = file.lstat()
             except OSError:
                 return None
-            if not stat_mode.S_ISREG(info.st_mode) or _identity(info) != identity:
+            if not stat_mode.S_ISREG(info.st_mode) or kept_identity(info) != identity:
                 return None
             files[path] = Linked(file, (info.st_dev, info.st_ino))
         try:
@@ -102,7 +97,7 @@ class ShardStore:
         except OSError:
             remove(unfinished)
             return None
-        self._cache.put(_NAMESPACE, key, (name, tuple((path, _identity(info)) for path, info in kept.items())))
+        self._cache.put(_NAMESPACE, key, (name, tuple((path, kept_identity(info)) for path, info in kept.items())))
         self._used.add(name)
         self._changed = True
         return {path: Linked(self._folder / name / path, (info.st_dev, info.st_ino)) for path, info in kept.items()}
