@@ -37,8 +37,6 @@ BUILTIN = "<builtin>"  # the built-in theme's files, in a scan's names
 RACY_NS = 1_000_000_000
 RACY_HASHED = 64  # racy files hashed at most; with more, the scan vouches for nothing
 
-# size, change time, inode change time, inode: a copy that keeps a file's size and change time
-# (cp -p, touch -r, an archive) still changes the inode's change time, which no one can set
 ContentKeys = dict[str, tuple[Stat, str]]  # content file -> (its stat when read, the hash of its bytes)
 
 
@@ -194,17 +192,16 @@ class LastBuildRecord:
             return None
         return last if last.outputs and scan_output(self.output) == last.outputs else None
 
-    def save(self, last: LastBuild, wrote_record: bool, outputs: dict[str, Stat] | None = None) -> None:
+    def save(self, last: LastBuild, wrote_record: bool, outputs: dict[str, Stat]) -> None:
         """Keep `last` with the output as it is now (`outputs`: the stat of each of its files, by
-        path in the output, as the build's write left them; else they are scanned). The URL record's
-        stat is taken again when this build wrote it (its own write is not a change)."""
+        path in the output, as the build's write left them). The URL record's stat is taken again
+        when this build wrote it (its own write is not a change)."""
         if last.inputs is not None and wrote_record:
             try:  # written just now: racy, so with its hash
                 last.inputs[RECORD_FILE] = _stat(str(self.root / RECORD_FILE))
                 last.racy[RECORD_FILE] = input_hash(self.root, RECORD_FILE)
             except OSError:
                 last.inputs = None
-        last.outputs = (scan_output(self.output) if outputs is None
-                        else {f"./{rel}": stat for rel, stat in outputs.items()})
+        last.outputs = {f"./{rel}": stat for rel, stat in outputs.items()}  # named as scan_output names them
         self.cache.put(NAMESPACE, "last", last)
         self.cache.save()

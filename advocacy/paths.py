@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 # What stat tells of a file, to see that it changed: size, change time, inode change time, inode.
+# A copy that keeps a file's size and change time (cp -p, touch -r, an archive) still changes the
+# inode's change time, which no one can set.
 Stat = tuple[int, int, int, int]
 
 
