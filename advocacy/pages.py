@@ -75,7 +75,9 @@ def _with_query(url: str, params: dict[str, str]) -> str:
 
 def plan_pages(site: Site, problems: Problems, cache: BuildCache | None = None) -> list[Page]:
     """Every page of the site, in a stable order; URL clashes become problems. With a
-    cache, the picker's ranking is kept for as long as what it ranks stays the same."""
+    cache, the picker's ranking and related stories are kept for as long as what they rank stays the same."""
+    if cache is not None:
+        site.keep_related(cache)
     # "companies like mine": the ranking of `advocacy match` for every pick, in a file of its
     # own that the picker fetches when used, so that the pages stay light however big the site
     picker = _picker(site, cache)

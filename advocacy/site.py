@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from advocacy.cache import BuildCache
 from advocacy.config import SiteConfig
 from advocacy.content.fields import COMPANY_SIZES
 from advocacy.content.load import Content
@@ -19,7 +20,7 @@ from advocacy.content.records import (
 )
 from advocacy.errors import Problems, did_you_mean
 from advocacy.paths import inside
-from advocacy.related import RelatedIndex
+from advocacy.related import LIMIT as RELATED_LIMIT, RelatedIndex
 from advocacy.slugs import slugify
 
 
@@ -128,11 +129,15 @@ class Site:
         names = names if isinstance(names, tuple) else (names,) if names else ()
         return [t for n in names if (t := self.term(taxonomy, n))]
 
-    def related(self, story: Story, limit: int = 3) -> list[Story]:
+    def related(self, story: Story, limit: int = RELATED_LIMIT) -> list[Story]:
         """Other stories that share the most with `story`: see related.py."""
         if self._related is None:
             self._related = RelatedIndex(self.stories)
         return self._related.related(story, limit)
+
+    def keep_related(self, cache: BuildCache) -> None:
+        """Rank every story's related stories now, or take them from `cache` (see related.py)."""
+        self._related = RelatedIndex(self.stories, cache)
 
 
 def build_site(root: Path, config: SiteConfig, content: Content, problems: Problems,

@@ -53,3 +53,27 @@ def test_bit_plane_ranking_matches_pairwise_scoring_on_sparse_and_dense_features
         stranger = SimpleNamespace(industry="i0", products=("p1",), values=(), use_cases=(),
                                    path="content/stories/stranger.md")  # not among them
         assert index.related(stranger, 3) == sorted(stories, key=lambda other: -_score(stranger, other))[:3]
+
+
+def test_kept_ranking_is_the_ranking_and_is_made_again_when_a_feature_changes(tmp_path, monkeypatch):
+    from advocacy.cache import BuildCache
+    from advocacy.related import RelatedIndex
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # this test's own signing key
+    generate(tmp_path, stories=60, seed=11)
+    site, _ = load_site(tmp_path, build_date=dt.date(2026, 1, 1))
+    cache = BuildCache(tmp_path)
+    RelatedIndex(site.stories, cache)
+    cache.save()
+
+    def ranked_again(stories) -> bool:
+        """Whether a build with the saved cache ranks the stories anew (its masks are made to rank)."""
+        index = RelatedIndex(stories, BuildCache(tmp_path))
+        for story in stories:
+            assert index.related(story) == _brute_force(stories, story)
+        return index._masks is not None
+
+    assert not ranked_again(site.stories)
+    edited = list(site.stories)
+    edited[5] = type(edited[5])(**{**vars(edited[5]), "values": ("a-value-no-other-story-has",)})
+    assert ranked_again(edited)
