@@ -115,13 +115,13 @@ def _update(spare: Path, output: Path, targets: dict[str, bytes | Path | Linked]
         os.mkdir(spare / rel)
     stats: dict[str, Stat] = {}
     for rel, data in targets.items():
-        target = spare / rel
         old = found.get(rel)
         if old is not None and rel not in needed:
-            if _same(old, data, target):
+            if _same(old, data, spare, rel):  # most files of a build: no Path is made for them
                 stats[rel] = stat_of(old)
                 continue
-            os.unlink(target)
+            os.unlink(spare / rel)
+        target = spare / rel
         if isinstance(data, Linked):
             _link_or_copy(data.path, target)
         elif isinstance(data, Path):
@@ -155,8 +155,8 @@ def _parents(rel: str) -> list[str]:
     return ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
 
 
-def _same(old: os.stat_result, data: bytes | Path | Linked, target: Path) -> bool:
-    """Whether the kept file `target` (whose lstat is `old`) already is `data`."""
+def _same(old: os.stat_result, data: bytes | Path | Linked, spare: Path, rel: str) -> bool:
+    """Whether the kept file `rel` of the folder `spare` (whose lstat is `old`) already is `data`."""
     if not stat_mode.S_ISREG(old.st_mode):
         return False
     try:
@@ -166,7 +166,7 @@ def _same(old: os.stat_result, data: bytes | Path | Linked, target: Path) -> boo
         if isinstance(data, Path):
             source = data.stat()
             return (old.st_size, old.st_mtime_ns) == (source.st_size, source.st_mtime_ns)
-        return old.st_size == len(data) and target.read_bytes() == data
+        return old.st_size == len(data) and (spare / rel).read_bytes() == data
     except OSError:
         return False
 
