@@ -16,6 +16,7 @@ from advocacy.content.records import Tagged
 from advocacy.site import Site, Term
 
 # taxonomy key -> URL parameter, in the order the filters are shown
+NAMESPACE = "facets"  # of the build cache: each card's facet attributes (see Renderer.facet_attrs)
 FACET_PARAMS = (("industries", "industry"), ("sizes", "size"), ("regions", "region"),
                 ("products", "product"), ("use-cases", "use-case"), ("values", "value"))
 

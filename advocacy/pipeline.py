@@ -29,6 +29,7 @@ from advocacy.fingerprint import (
     reads_outside_context,
 )
 from advocacy.last_build import InputScan, LastBuild, LastBuildRecord, known_keys, settled_keys, summarize
+from advocacy.facets import NAMESPACE as FACETS_NAMESPACE
 from advocacy.minify import published_assets
 from advocacy.page_store import PageStore
 from advocacy.pages import Page, plan_pages
@@ -110,9 +111,11 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     result.files.update(static)
     store = PageStore(cache) if cache is not None and keys is not None else None
     fingerprints = result.fingerprinting = _fingerprints(site, theme, static, cache, keys) if store is not None else None
+    kept = fingerprints is not None and not fingerprints.whole_site  # what is made from one record lasts
     cards = CardCache(RecordResults(cache, fingerprints, CARD_NAMESPACE, fingerprints.templates.of(CARD_TEMPLATE))
-                      if fingerprints is not None and not fingerprints.whole_site else None)
-    renderer = result.renderer = Renderer(site, theme, cache, cards)
+                      if kept else None)
+    facets = RecordResults(cache, fingerprints, FACETS_NAMESPACE) if kept else None
+    renderer = result.renderer = Renderer(site, theme, cache, cards, facets)
 
     def to_render(pages: list[Page]) -> list[Page]:
         """The pages an earlier build did not render (the others are linked from the store)."""

@@ -19,10 +19,11 @@ from advocacy.config import CONFIG_FILE
 from advocacy import ics
 from advocacy.cache import BuildCache, content_hash
 from advocacy.cards import CardCache
-from advocacy.content.records import Event, Record
+from advocacy.content.records import Event, Record, Tagged
 from advocacy.embed_snippet import panel as embed_panel
 from advocacy.errors import Problems
 from advocacy.facets import facet_attributes
+from advocacy.fingerprint import RecordResults
 from advocacy.images import image_size
 from advocacy.markup import MarkdownRenderer
 from advocacy.pages import Page, path_for, peer_request_url
@@ -102,8 +103,10 @@ def markdown_settings(site: Site, reserved_ids: tuple[frozenset[str], tuple[str,
 class Renderer:
     """Renders the pages of one site with one theme."""
 
-    def __init__(self, site: Site, theme: Theme, cache: BuildCache | None = None, cards: CardCache | None = None):
+    def __init__(self, site: Site, theme: Theme, cache: BuildCache | None = None, cards: CardCache | None = None,
+                 facets: RecordResults | None = None):
         self.site = site
+        self._facets = facets  # kept facet attributes: a list of 4,000 cards asks for 4,000 of them
         self.theme = theme
         self.cache = cache
         reserved_ids = theme.element_ids()
@@ -133,13 +136,19 @@ class Renderer:
             customer_of=site.customer_of, terms_of=site.terms_of, path_for=path_for,
             request_url=lambda customer, item=None: peer_request_url(site, customer, item),
             breadcrumb_data=self.breadcrumb_data, text_of=self.text_of, description_of=description_of,
-            facet_attrs=lambda item: facet_attributes(site, item),
+            facet_attrs=self.facet_attrs,
             embed_snippet=lambda item=None: embed_panel(site, item),
             calendar=self.calendar, event_time=event_time,
             share_box=lambda record: share_box(site, record), script_json=script_json,
         )
         self.env.filters.update(long_date=long_date, iso_datetime=iso_datetime)
         (cards or CardCache()).install(self.env)
+
+    def facet_attrs(self, item: Tagged) -> Markup:
+        """What a card of `item` can be filtered by (facets.facet_attributes), kept between builds."""
+        if self._facets is None:
+            return facet_attributes(self.site, item)
+        return self._facets.get(item, "", lambda: facet_attributes(self.site, item))
 
     def url(self, target: str | Record | Term) -> str:
         """A link for a site path, a record or a term, with base_url's subpath."""

@@ -217,6 +217,23 @@ def test_a_story_edit_renders_only_the_pages_that_show_that_story(tmp_path):
     assert before["story-17"] != after["story-17"]
 
 
+def test_a_list_rendered_again_takes_the_facet_attributes_of_unchanged_cards_from_the_cache(tmp_path, monkeypatch):
+    import advocacy.render as render_module
+
+    site = _site(tmp_path, 30, 5)
+    output = site / "output"
+    _build(site, output)
+    made: list[str] = []
+    facet_attributes = render_module.facet_attributes
+    monkeypatch.setattr(render_module, "facet_attributes",
+                        lambda site, item: made.append(item.path) or facet_attributes(site, item))
+    story = site / "content" / "stories" / "story-17.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    result = _build(site, output)
+    assert "stories/" in result.changed  # the list of every story's card was rendered again
+    assert made == ["content/stories/story-17.md"]  # only the edited story's attributes were made again
+
+
 def test_a_build_with_nothing_changed_renders_and_writes_nothing(tmp_path):
     site = _site(tmp_path, 8, 2)
     output = site / "output"
