@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from advocacy import body_reads
 from advocacy.content.records import Record
 from advocacy.fingerprint import RecordResults
 
@@ -36,7 +37,8 @@ class CardCache:
 
     def __init__(self, kept: RecordResults | None = None):
         self._kept = kept
-        self._memo: dict[tuple, tuple[Record, Markup]] = {}  # holding the item keeps its id from being reused
+        # holding the item keeps its id from being reused; with the bodies its card read
+        self._memo: dict[tuple, tuple[Record, Markup, body_reads.Reads]] = {}
 
     def install(self, env: jinja2.Environment) -> None:
         """Wrap the card macros of macros.html, as every template that imports them will see them."""
@@ -56,14 +58,15 @@ class CardCache:
             options = repr((macro.name, [str(a) for a in args], sorted((k, str(v)) for k, v in kwargs.items())))
             memo_key = (id(item), options)
             known = self._memo.get(memo_key)
-            if known is not None:
-                return known[1]
-            if self._kept is None:
-                html = macro(item, *args, **kwargs)
-            else:
-                # kept as Markup, not str: a str from the cache would be copied into a Markup at every build
-                html = self._kept.get(item, options, lambda: Markup(macro(item, *args, **kwargs)))
-            self._memo[memo_key] = (item, html)
-            return html
+            if known is None:
+                if self._kept is None:
+                    html, reads = body_reads.made(lambda: macro(item, *args, **kwargs))
+                else:
+                    # kept as Markup, not str: a str from the cache would be copied into a Markup at every build
+                    html, reads = body_reads.made(
+                        lambda: self._kept.get(item, options, lambda: Markup(macro(item, *args, **kwargs))))
+                known = self._memo[memo_key] = (item, html, reads)
+            body_reads.replay(known[2])  # a testimonial's card shows its body: the page reads it
+            return known[1]
 
         return card

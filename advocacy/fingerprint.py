@@ -6,13 +6,17 @@ config, the theme's files but its templates, the ids its templates use, the
 site's static files, the build date and drafts, and the "chrome" every page
 shows: the nav and the topic lists) plus its template with the templates it
 reaches, its path and everything reachable from its context, walked:
-records by the hash of their file (and of their customer's, since cards show
-its name and logo), lists by their members, a topic by its name and counts
-(its cards count on its own page only), a page listed in the sitemap by its
-address and item. What a built-in
-template reads of the site outside its context is listed in SITE_READS and
-covered here; a site's own template that reads more makes every page depend
-on every record (correct, only slower).
+records by the hash of their file's front matter (and of their customer's,
+since cards show its name and logo), lists by their members, a topic by its
+name and counts (its cards count on its own page only), a page listed in the
+sitemap by its address and item. What a built-in template reads of the site
+outside its context is listed in SITE_READS and covered here; a site's own
+template that reads more makes every page depend on every record (correct,
+only slower).
+
+A page is kept under its fingerprint plus the bytes of the records whose
+bodies its last render read (PageKeys, body_reads.py): an edit of a story's
+text renders its own page again, not the lists that show its card.
 """
 
 from __future__ import annotations
@@ -23,11 +27,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import jinja2.meta
 
+from advocacy import body_reads
 from advocacy.cache import BuildCache, content_hash
 from advocacy.content.records import Collection, Event, Record, Tagged
 from advocacy.pages import Page
@@ -40,6 +45,7 @@ SITE_READS = frozenset({"events", "taxonomies", "build_date", "collection_items"
 _SITE_READ = re.compile(r"\bsite\b(\s*\.\s*(\w+))?")
 
 
+T = TypeVar("T")
 _REFERENCES = "template-references"  # a template's source -> the templates it names
 _SHARED = 16  # lists longer than this are kept walked: the site's lists, which many pages show
 
@@ -160,16 +166,20 @@ def chrome(site: Site) -> str:
 
 
 class Fingerprints:
-    """Page fingerprints of one build. `record_keys`: a record's file -> the hash of its bytes."""
+    """Page fingerprints of one build. `fronts`: a record's file -> the hash of all of it but
+    its body; `files`: -> the hash of its bytes. A page's walk reaches records by their front
+    matter only: the bodies its render read are added to its key by PageKeys."""
 
-    def __init__(self, site: Site, record_keys: dict[str, str], global_parts: Iterable[str],
+    def __init__(self, site: Site, fronts: dict[str, str], files: dict[str, str], global_parts: Iterable[str],
                  templates: TemplateDigests, *, whole_site: bool = False):
         self.site = site
         self.templates = templates
         self.whole_site = whole_site
-        self._keys = record_keys
+        self._fronts = fronts
+        self._files = files
         # id of an object -> (the object, its hash): holding the object keeps its id from being reused
         self._memo: dict[int, tuple[Any, str]] = {}
+        self._whole: dict[int, tuple[Record, str]] = {}  # of_record's
         parts = [*global_parts, repr(site.config), site.build_date.isoformat(), repr(site.include_drafts),
                  chrome(site)]
         if whole_site:  # a template reads the site in a way we cannot follow: every page depends on every record
@@ -190,32 +200,48 @@ class Fingerprints:
         return content_hash(self.global_fingerprint, self.templates.of(page.template), page.path, page.template,
                             repr(page.in_sitemap), context, extra)
 
-    def reread(self, path: str, key: str) -> None:
-        """`path` holds other bytes now (`key`): a record read from it again is fingerprinted by them
-        (the preview's first page, made with this build's fingerprints); records walked before keep theirs."""
-        self._keys[path] = key
+    def reread(self, path: str, key: str, front: str) -> None:
+        """`path` holds other bytes now (`key`, `front`: see load.front_key): a record read from it again
+        is fingerprinted by them (the preview's first page, made with this build's fingerprints);
+        records walked before keep theirs."""
+        self._files[path] = key
+        self._fronts[path] = front
 
     def of_record(self, record: Record) -> str | None:
-        """A record's fingerprint (see `record`), or None for one without a file hash."""
+        """What a result made from the record alone (a card, a search document) is made from: the record's
+        fingerprint, with the bytes of its file and of the records it reaches (a card may show a body);
+        None for a record without a file hash."""
         try:
-            return self._walk(record)
+            return self._whole_record(record)
         except Unfingerprintable:
             return None
 
+    def _whole_record(self, record: Record) -> str:
+        known = self._whole.get(id(record))
+        if known is None:
+            key = self._files.get(record.path)
+            if key is None:
+                raise Unfingerprintable(f"no file hash for {record.path}")
+            whole = content_hash(self._walk(record), key, *(self._whole_record(r) for r in self._reached(record)))
+            known = self._whole[id(record)] = record, whole
+        return known[1]
+
     def record(self, record: Record) -> str:
-        """A record by its file's bytes, and the files of what its cards and pages show with it."""
-        key = self._keys.get(record.path)
+        """A record by its file's front matter, and that of what its cards and pages show with it."""
+        key = self._fronts.get(record.path)
         if key is None:
             raise Unfingerprintable(f"no file hash for {record.path}")
-        parts = [key]
+        return content_hash(key, *(self._walk(other) for other in self._reached(record)))
+
+    def _reached(self, record: Record) -> list[Record]:
+        """The records whose fields the cards and pages of `record` show with it."""
         if isinstance(record, Tagged):
-            parts.append(self._walk(self.site.customer_of(record)))
+            return [self.site.customer_of(record)]
         if isinstance(record, Event):
-            parts += [self._walk(self.site.customers[s.customer]) for s in record.speakers
-                      if s.customer in self.site.customers]
+            return [self.site.customers[s.customer] for s in record.speakers if s.customer in self.site.customers]
         if isinstance(record, Collection):  # its members: which are published, and who they are by
-            parts += [self._walk(member) for member in self.site.collection_items(record)]
-        return content_hash(*parts)
+            return list(self.site.collection_items(record))
+        return []
 
     def _walk(self, value: Any) -> str:
         if value is None or isinstance(value, (str, int, float, dt.date)):  # bool is an int; Markup a str
@@ -246,6 +272,40 @@ class Fingerprints:
         return result
 
 
+BODY_READS = "body-reads"  # of the build cache: a page fingerprint -> the files whose bodies its render read
+
+
+class PageKeys:
+    """The key a rendered page is kept under: its fingerprint, and the bytes of the records whose
+    bodies its render read (body_reads.py), which are kept by fingerprint. A render with the same
+    fingerprint, given the same bodies, reads the same bodies and makes the same bytes: so a page
+    whose key is known and kept need not be rendered."""
+
+    def __init__(self, cache: BuildCache, files: dict[str, str]):
+        self._cache = cache
+        self._files = files  # a record's file -> the hash of its bytes
+        cache.keep_unused(BODY_READS)  # as the pages they key
+
+    def known(self, fingerprint: str) -> str | None:
+        """The key of a page with this fingerprint, as its last render read; None before any render."""
+        reads = self._cache.get(BODY_READS, fingerprint)
+        return None if reads is None else self._key(fingerprint, reads)
+
+    def rendered(self, fingerprint: str, reads: tuple[str, ...]) -> str | None:
+        """The key of a page with this fingerprint whose render read these bodies (kept for later builds)."""
+        self._cache.put(BODY_READS, fingerprint, reads)
+        return self._key(fingerprint, reads)
+
+    def _key(self, fingerprint: str, reads: tuple[str, ...]) -> str | None:
+        parts = [fingerprint]
+        for path in reads:
+            key = self._files.get(path)
+            if key is None:
+                return None  # a body of no known file: the page is rendered every time
+            parts += (path, key)
+        return content_hash(*parts)
+
+
 class RecordResults:
     """What is made from one record alone (a card, a search document), kept between
     builds in `namespace` of the cache, under the record's fingerprint and the
@@ -258,10 +318,13 @@ class RecordResults:
         self._made_with = made_with  # what else the results are made from (the templates of cards)
         cache.keep_unused(namespace)  # a build that renders a few pages asks for a few of them
 
-    def get(self, record: Record, options: str, make: Callable[[], str]) -> str:
-        """The kept result for `record` made with `options`, or `make()`'s, then kept."""
+    def get(self, record: Record, options: str, make: Callable[[], T]) -> T:
+        """The kept result for `record` made with `options`, or `make()`'s, then kept. Either way,
+        the bodies it was made from count as read (body_reads.py)."""
         fingerprint = self._fingerprints.of_record(record)
         if fingerprint is None:
             return make()
         key = content_hash(self._fingerprints.global_fingerprint, self._made_with, options, fingerprint)
-        return self._cache.get_or_make(self._namespace, key, make)
+        value, reads = self._cache.get_or_make(self._namespace, key, lambda: body_reads.made(make))
+        body_reads.replay(reads)
+        return value

@@ -9,8 +9,9 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable
 
-from advocacy import forked
+from advocacy import body_reads, forked
 from advocacy.errors import Problem, Problems
+from advocacy.fingerprint import PageKeys
 from advocacy.page_store import PageStore
 from advocacy.pages import Page
 from advocacy.render import Renderer
@@ -21,7 +22,7 @@ CHUNK = 64
 Progress = Callable[[int, int], None]
 
 # What the forked workers render: set just before the fork, read by _render_chunk.
-_job: tuple[Renderer, list[Page], list[str | None], PageStore | None] | None = None
+_job: tuple[Renderer, list[Page], list[str | None], PageStore | None, PageKeys | None] | None = None
 
 
 def in_one_process(pages: int) -> bool:
@@ -30,18 +31,20 @@ def in_one_process(pages: int) -> bool:
 
 
 def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str | None], store: PageStore | None,
-                 problems: Problems, progress: Progress | None = None) -> list[bytes | Linked | None]:
-    """Each page's bytes, or a link to them in the store; None for a page that failed (with a problem)."""
+                 keys: PageKeys | None, problems: Problems,
+                 progress: Progress | None = None) -> list[bytes | Linked | None]:
+    """Each page's bytes, or a link to them in the store (under the key `keys` gives its
+    fingerprint and the bodies it read); None for a page that failed (with a problem)."""
     workers = forked.workers_for(len(pages), MIN_PAGES)
     if workers == 1:
         done = []
         for index, page in enumerate(pages):
-            done.append(_render_one(renderer, page, fingerprints[index], store, problems))
+            done.append(_render_one(renderer, page, fingerprints[index], store, keys, problems))
             if progress is not None:
                 progress(index + 1, len(pages))
         return done
     global _job
-    _job = (renderer, pages, fingerprints, store)
+    _job = (renderer, pages, fingerprints, store, keys)
     if renderer.cache is not None:
         renderer.cache.drain()  # what this process put is its own; workers send back only theirs
     results: list[bytes | Linked | None] = [None] * len(pages)
@@ -65,19 +68,21 @@ def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str |
 
 
 def _render_one(renderer: Renderer, page: Page, fingerprint: str | None, store: PageStore | None,
-                problems: Problems) -> bytes | Linked | None:
-    data = renderer.render(page, problems)
-    if data is None or fingerprint is None or store is None:
+                keys: PageKeys | None, problems: Problems) -> bytes | Linked | None:
+    with body_reads.tracking() as reads:
+        data = renderer.render(page, problems)
+    if data is None or fingerprint is None or store is None or keys is None:
         return data
-    kept = store.put(fingerprint, data)
+    key = keys.rendered(fingerprint, tuple(sorted(reads)))
+    kept = store.put(key, data) if key is not None else None
     return kept if kept is not None else data
 
 
 def _render_chunk(chunk: range) -> tuple[range, list[bytes | Linked | None], list[Problem], list]:
     """In a worker: render a chunk of the pages."""
     assert _job is not None
-    renderer, pages, fingerprints, store = _job
+    renderer, pages, fingerprints, store, keys = _job
     problems = Problems()
-    outcome = [_render_one(renderer, pages[i], fingerprints[i], store, problems) for i in chunk]
+    outcome = [_render_one(renderer, pages[i], fingerprints[i], store, keys, problems) for i in chunk]
     journal = renderer.cache.drain() if renderer.cache is not None else []
     return chunk, outcome, problems.items, journal

@@ -23,6 +23,7 @@ from advocacy.content.records import Record
 from advocacy.errors import ContentError, Problems
 from advocacy.fingerprint import (
     Fingerprints,
+    PageKeys,
     RecordResults,
     TemplateDigests,
     file_digest,
@@ -46,22 +47,22 @@ from advocacy.write import Linked, write_output
 def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
               build_date: dt.date | None = None, cache: BuildCache | None = None) -> tuple[Site | None, Problems]:
     """Read and check everything; the Site is None when there were errors."""
-    site, problems, _ = load_with_keys(root, drafts, base_url, build_date, cache)
+    site, problems, _, _ = load_with_keys(root, drafts, base_url, build_date, cache)
     return site, problems
 
 
 def load_with_keys(root: Path, drafts: bool, base_url: str | None, build_date: dt.date | None,
                    cache: BuildCache | None, known: dict[str, str] | None = None
-                   ) -> tuple[Site | None, Problems, dict[str, str]]:
-    """load_site, and the hash of every content file's bytes (for page fingerprints);
-    the files `known` (to have these keys) are not read again."""
+                   ) -> tuple[Site | None, Problems, dict[str, str], dict[str, str]]:
+    """load_site, and the hash of every content file's bytes, and of all of it but its body (for
+    page fingerprints, with a cache); the files `known` (to have these keys) are not read again."""
     problems = Problems()
     config = load_config(root, problems, base_url)
     content = load_content(root, problems, cache, known)
     if config is None:
-        return None, problems, content.keys
+        return None, problems, content.keys, content.fronts
     site = build_site(root, config, content, problems, build_date or build_date_from_env(), drafts)
-    return (None if problems.errors else site), problems, content.keys
+    return (None if problems.errors else site), problems, content.keys, content.fronts
 
 
 @dataclass
@@ -89,9 +90,10 @@ def render_site(root: Path, site: Site, problems: Problems, progress: Progress |
 
 def render_output(root: Path, site: Site, problems: Problems, progress: Progress | None = None,
                   *, search: bool = False, cache: BuildCache | None = None, accept_removed: bool = False,
-                  keys: dict[str, str] | None = None, first: FirstPages | None = None) -> Rendered:
-    """render_site's files; with the content files' hashes (`keys`) and a cache,
-    a page whose fingerprint an earlier build rendered is linked, not rendered.
+                  keys: dict[str, str] | None = None, fronts: dict[str, str] | None = None,
+                  first: FirstPages | None = None) -> Rendered:
+    """render_site's files; with the content files' hashes (`keys`, and `fronts` of all
+    but their bodies) and a cache, a page an earlier build rendered is linked, not rendered.
     The pages `first` names are rendered before the others, and shown."""
     theme = Theme(root, site.config.theme)
     if theme.missing:
@@ -110,7 +112,10 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     static = _static_files(root, problems)
     result.files.update(static)
     store = PageStore(cache) if cache is not None and keys is not None else None
-    fingerprints = result.fingerprinting = _fingerprints(site, theme, static, cache, keys) if store is not None else None
+    fingerprints = result.fingerprinting = (_fingerprints(site, theme, static, cache, keys, fronts or keys)
+                                            if store is not None else None)
+    page_keys = PageKeys(cache, keys) if store is not None else None
+    structures: dict[str, str] = {}  # page output -> its fingerprint (of_page), if it has one
     kept = fingerprints is not None and not fingerprints.whole_site  # what is made from one record lasts
     cards = CardCache(RecordResults(cache, fingerprints, CARD_NAMESPACE, fingerprints.templates.of(CARD_TEMPLATE))
                       if kept else None)
@@ -128,9 +133,11 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
                 continue
             fingerprint = fingerprints.of(page) if fingerprints is not None else None
             if fingerprint is not None:
-                result.fingerprints[page.output] = fingerprint
-                kept = store.get(fingerprint)
+                structures[page.output] = fingerprint
+                key = page_keys.known(fingerprint)
+                kept = store.get(key) if key is not None else None
                 if kept is not None:
+                    result.fingerprints[page.output] = key
                     result.files[page.output] = kept
                     continue
             todo.append(page)
@@ -138,7 +145,7 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
 
     wanted = first.paths if first is not None else set()
     ahead = to_render([page for page in result.pages if page.path in wanted])
-    _render_into(result, renderer, ahead, store, problems)
+    _render_into(result, renderer, ahead, store, page_keys, structures, problems)
     if ahead and first is not None and not problems.errors:
         first.show({page.output: _read(result.files[page.output]) for page in ahead if page.output in result.files})
     todo = to_render([page for page in result.pages if page.path not in wanted])
@@ -148,7 +155,7 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     try:
         if indexing is not None:
             indexing.start()
-        _render_into(result, renderer, todo, store, problems, progress)
+        _render_into(result, renderer, todo, store, page_keys, structures, problems, progress)
         result.rendered = len(ahead) + len(todo)
         _check_share_image(root, site, problems)
         if search and not problems.errors:
@@ -162,10 +169,18 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
 
 
 def _render_into(result: Rendered, renderer: Renderer, pages: list[Page], store: PageStore | None,
-                 problems: Problems, progress: Progress | None = None) -> None:
-    done = render_pages(renderer, pages, [result.fingerprints.get(page.output) for page in pages], store,
-                        problems, progress)
-    result.files.update((page.output, data) for page, data in zip(pages, done) if data is not None)
+                 page_keys: PageKeys | None, structures: dict[str, str], problems: Problems,
+                 progress: Progress | None = None) -> None:
+    """Render `pages` into the result, each with its key (which its render's body reads complete)."""
+    fingerprints = [structures.get(page.output) for page in pages]
+    done = render_pages(renderer, pages, fingerprints, store, page_keys, problems, progress)
+    for page, fingerprint, data in zip(pages, fingerprints, done):
+        if data is None:
+            continue
+        result.files[page.output] = data
+        key = page_keys.known(fingerprint) if page_keys is not None and fingerprint is not None else None
+        if key is not None:
+            result.fingerprints[page.output] = key
 
 
 def _read(file: bytes | Path | Linked) -> bytes:
@@ -181,7 +196,7 @@ def plan(root: Path, site: Site, problems: Problems, cache: BuildCache | None = 
 
 
 def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: BuildCache,
-                  keys: dict[str, str]) -> Fingerprints:
+                  keys: dict[str, str], fronts: dict[str, str]) -> Fingerprints:
     """The page fingerprints of this build: see fingerprint.py for what goes in. Of the theme, every
     file but the templates is global; a page adds the templates its own reaches. Every template's ids
     are global too: a body's heading ids avoid them (markdown_settings)."""
@@ -193,9 +208,10 @@ def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: Buil
                    if file.is_file() and templates not in file.parents]
     static_state = repr(sorted((rel, file.stat().st_size, file.stat().st_mtime_ns) for rel, file in static.items()))
     own_templates = [d / "templates" for d in theme.dirs if d.resolve() != builtin]
-    return Fingerprints(site, keys, [cache.code, jinja2.__version__, markdown_it.__version__, file_digest(theme_files),
-                                     static_state, markdown_settings(site, theme.element_ids())],
-                        TemplateDigests(template_dirs, cache), whole_site=bool(reads_outside_context(own_templates)))
+    global_parts = [cache.code, jinja2.__version__, markdown_it.__version__, file_digest(theme_files),
+                    static_state, markdown_settings(site, theme.element_ids())]
+    return Fingerprints(site, fronts, keys, global_parts, TemplateDigests(template_dirs, cache),
+                        whole_site=bool(reads_outside_context(own_templates)))
 
 
 def _search_indexing(site: Site, renderer: Renderer, problems: Problems,
@@ -251,13 +267,13 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
     cache = resident.cache() if resident is not None else BuildCache(root)
     previous = last.previous()
     known = known_keys(previous.content_keys, inputs) if previous is not None else None
-    site, problems, keys = load_with_keys(root, drafts, base_url, build_date, cache, known)
+    site, problems, keys, fronts = load_with_keys(root, drafts, base_url, build_date, cache, known)
     if resident is not None:
         resident.remember(keys)
     if site is None:
         raise ContentError(problems)
     rendered = render_output(root, site, problems, progress, search=True, cache=cache,
-                             accept_removed=accept_removed, keys=keys, first=first)
+                             accept_removed=accept_removed, keys=keys, fronts=fronts, first=first)
     if problems.errors:
         raise ContentError(problems)
     written = write_output(output, rendered.files)

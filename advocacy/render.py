@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from advocacy.config import CONFIG_FILE
 from advocacy import ics
+from advocacy.body_reads import note as note_body_read
 from advocacy.cache import BuildCache, content_hash
 from advocacy.cards import CardCache
 from advocacy.content.records import Event, Record, Tagged
@@ -206,6 +207,7 @@ class Renderer:
     def body(self, record: Record) -> Markup:
         """A record's Markdown body as safe HTML (rendered once per build, and with
         a cache, once for as long as the text and the site's Markdown settings stay)."""
+        note_body_read(record.path)  # a memo's answer reads the body as much as the first
         known = self._bodies.get(id(record))
         if known is None:
             known = self._bodies[id(record)] = record, self._cached_markdown(record.body)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advocacy.cache import BuildCache, content_hash
-from advocacy.content.load import load_file
+from advocacy.content.load import front_key, load_file
 from advocacy.content.schema import KINDS
 from advocacy.errors import Problems
 from advocacy.pages import story_or_video_page
@@ -90,7 +90,8 @@ class Resident:
         if not edited or not edited <= TEXT_FIELDS:
             return {}
         if fingerprints is not None:  # its cards (in a theme that shows one) are kept under the new text
-            fingerprints.reread(rel, content_hash(kind, rel, raw))
+            key = content_hash(kind, rel, raw)
+            fingerprints.reread(rel, key, front_key(kind, rel, raw, key))
         page = story_or_video_page(site, dataclasses.replace(shown, **{name: getattr(after, name) for name in edited}))
         data = renderer.render(page, problems)
         return {page.output: data} if data is not None and not problems.items else {}

@@ -227,11 +227,53 @@ def test_a_list_rendered_again_takes_the_facet_attributes_of_unchanged_cards_fro
     facet_attributes = render_module.facet_attributes
     monkeypatch.setattr(render_module, "facet_attributes",
                         lambda site, item: made.append(item.path) or facet_attributes(site, item))
-    story = site / "content" / "stories" / "story-17.md"
-    story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    _set_field(site / "content" / "stories" / "story-17.md", "title", "A title its card shows")
     result = _build(site, output)
     assert "stories/" in result.changed  # the list of every story's card was rendered again
     assert made == ["content/stories/story-17.md"]  # only the edited story's attributes were made again
+
+
+def test_an_edit_of_a_story_s_text_renders_only_the_pages_that_show_its_text(tmp_path):
+    site = _site(tmp_path, 30, 5)
+    output = site / "output"
+    _build(site, output)
+    story = site / "content" / "stories" / "story-17.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    result = _build(site, output)
+    assert result.changed == ["stories/story-17/"]  # not the lists, topics and related rows with its card
+    assert result.rendered == 1
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+
+
+def test_a_testimonial_s_text_renders_again_the_list_whose_cards_were_taken_from_the_cache(tmp_path):
+    """The testimonials' cards show their text: a list rendered with kept cards still depends on it."""
+    site = _site(tmp_path, 30, 5)
+    output = site / "output"
+    _build(site, output)
+    testimonials = sorted((site / "content" / "testimonials").glob("*.md"))
+    first_customer = re.search(r"^customer: (\S+)$", testimonials[0].read_text(encoding="utf-8"), re.MULTILINE)[1]
+    _set_field(site / "content" / "customers" / f"{first_customer}.md", "name", '"Renamed"')
+    assert "testimonials/" in _build(site, output).changed  # rendered again, the other cards from the cache
+    other = next(t for t in testimonials if f"customer: {first_customer}\n" not in t.read_text(encoding="utf-8"))
+    other.write_text(other.read_text(encoding="utf-8") + "Still true, and more.\n", encoding="utf-8")
+    assert "testimonials/" in _build(site, output).changed
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+
+
+def test_a_site_template_that_shows_a_body_itself_is_rendered_again_when_the_body_changes(tmp_path):
+    site = _site(tmp_path, 20, 4)
+    output = site / "output"
+    stories = site / "themes" / "default" / "templates" / "stories.html"
+    stories.write_text(stories.read_text(encoding="utf-8").replace(
+        "{% for story in items %}", "{% for story in items %}<p>{{ story.body[-40:] }}</p>"), encoding="utf-8")
+    _build(site, output)
+    story = site / "content" / "stories" / "story-7.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nA line the list shows.\n", encoding="utf-8")
+    result = _build(site, output)
+    assert set(result.changed) == {"stories/", "stories/story-7/"}
+    shown = BeautifulSoup((output / "stories" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert any("A line the list shows." in p.get_text() for p in shown.find_all("p"))
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
 
 
 def test_a_build_with_nothing_changed_renders_and_writes_nothing(tmp_path):

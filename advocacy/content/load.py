@@ -15,7 +15,7 @@ from advocacy.content.fields import (
     long_word_message,
     parse_fields,
 )
-from advocacy.content.frontmatter import FrontMatterError, LineList, LineMap, split
+from advocacy.content.frontmatter import FrontMatterError, LineList, LineMap, decode, split
 from advocacy.content.records import Invalid, Record
 from advocacy.content.schema import KINDS, Kind
 from advocacy.errors import Problem, Problems, did_you_mean
@@ -31,6 +31,7 @@ class Content:
     by_kind: dict[str, list[Record]] = field(default_factory=lambda: {k: [] for k in KINDS})
     invalid: list[Invalid] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)  # file -> hash of its bytes, for page fingerprints
+    fronts: dict[str, str] = field(default_factory=dict)  # file -> hash of all of it but the body (with a cache)
 
 
 def load_content(root: Path, problems: Problems, cache: BuildCache | None = None,
@@ -81,11 +82,13 @@ def load_content(root: Path, problems: Problems, cache: BuildCache | None = None
             key = content.keys[rel] = content_hash(kind.folder, rel, raw)
             found.append((kind, rel, raw, key))
     seen: dict[tuple[str, str], str] = {}
-    for (kind, rel, _, _), (record, items) in zip(found, _parse(found, cache)):
+    for (kind, rel, raw, key), (record, items) in zip(found, _parse(found, cache)):
         problems.items.extend(items)
         if isinstance(record, Invalid):
             content.invalid.append(record)
             continue
+        if cache is not None:
+            content.fronts[rel] = cache.get_or_make(FRONTS, key, lambda: front_key(kind.folder, rel, raw, key))
         other = seen.get((kind.folder, record.slug))
         if other is not None:
             problems.error(rel, record.line("slug"),
@@ -97,6 +100,17 @@ def load_content(root: Path, problems: Problems, cache: BuildCache | None = None
     return content
 
 
+def front_key(folder: str, rel: str, raw: bytes, key: str) -> str:
+    """The hash of a valid content file's text but its body: the same after an edit of the body alone.
+    `key` (the hash of its bytes) where the bytes are not at hand (a file not read again)."""
+    if not raw:
+        return key  # every edit counts as one of the front matter: slower, never wrong
+    text = decode(raw)
+    body = split(raw).body
+    return content_hash(folder, rel, text[:len(text) - len(body)])
+
+
+FRONTS = "front-keys"  # of the build cache: the hash of a file's bytes -> front_key
 Parsed = tuple["Record | Invalid", list[Problem]]
 MIN_FILES = 400  # fewer files than this parse as fast in one process
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from advocacy.body_reads import note
+
 R = TypeVar("R")
 
 
@@ -51,13 +53,30 @@ class Source:
     url: str | None = None
 
 
+class _Body:
+    """Record.body, whose every read is noted (body_reads): a page depends on a record's
+    body only where its render read it. Stored in the record's __dict__, as a field is."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, record: Record | None, owner: type | None = None) -> str:
+        if record is None:
+            raise AttributeError(self.name)  # so that dataclasses gives the field no default
+        note(record.path)
+        return record.__dict__[self.name]
+
+    def __set__(self, record: Record, value: str) -> None:
+        record.__dict__[self.name] = value
+
+
 # eq=False: records are compared and hashed by identity; two files are two items.
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Record:
     kind: str  # the content folder: "stories", "testimonials", ...
     slug: str
     path: str  # the source file, relative to the site root
-    body: str  # Markdown source
+    body: str = _Body()  # type: ignore[assignment]  # Markdown source
     body_line: int
     lines: Mapping[str, int]  # "key" or "key.N" -> file line, for later errors
     aliases: tuple[str, ...] = ()
