@@ -148,19 +148,19 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     _render_into(result, renderer, ahead, store, page_keys, structures, problems)
     if ahead and first is not None and not problems.errors:
         first.show({page.output: _read(result.files[page.output]) for page in ahead if page.output in result.files})
-    todo = to_render([page for page in result.pages if page.path not in wanted])
-    # Pagefind indexes the shards that changed while a few pages render (many render on every core first)
-    beside = search and not problems.errors and in_one_process(len(todo))
-    indexing = _search_indexing(site, renderer, problems, fingerprints) if beside else None
+    # Pagefind indexes the shards that changed, when they are few, while the other pages are
+    # fingerprinted and rendered; before pages render on every core, its runs end (no thread at a fork)
+    indexing = _search_indexing(site, renderer, problems, fingerprints) if search and not problems.errors else None
     try:
         if indexing is not None:
             indexing.start()
+        todo = to_render([page for page in result.pages if page.path not in wanted])
+        if indexing is not None and not in_one_process(len(todo)):
+            indexing.settle()
         _render_into(result, renderer, todo, store, page_keys, structures, problems, progress)
         result.rendered = len(ahead) + len(todo)
         _check_share_image(root, site, problems)
         if search and not problems.errors:
-            if not beside:
-                indexing = _search_indexing(site, renderer, problems, fingerprints)
             result.files.update(_search_index(indexing, problems))
     finally:
         if indexing is not None:

@@ -143,6 +143,7 @@ class Indexing:
         self._at_once = os.cpu_count() or 1
         self._pool = ThreadPoolExecutor(max_workers=self._at_once)
         self._running: deque[tuple[int, Future[dict[str, bytes]]]] = deque()
+        self._started: set[int] = set()  # the shards whose run was submitted
 
     def start(self) -> None:
         """Start Pagefind in the background on the shards to index, if they are no more than
@@ -153,6 +154,14 @@ class Indexing:
                 self._submit(number)
             self._shards = []  # every document the runs need is made: the others leave memory
 
+    def settle(self) -> None:
+        """Wait for the runs `start` started, and let go of their threads (a process forked
+        afterwards must not inherit a running thread); `run` then has nothing left to index."""
+        while self._running:
+            self._finish_first()
+        if not self._shards:  # every run was started: no other will be
+            self._pool.shutdown()
+
     def close(self) -> None:
         """Let go of the runs' threads (once the index is made, or given up: then the runs not
         started are cancelled, and those going on end on their own, leaving nothing behind)."""
@@ -162,9 +171,8 @@ class Indexing:
         """The bundle, once every shard to index is indexed. A shard's documents are made just before
         its run, so that only the shards being indexed have theirs in memory."""
         try:
-            started = {number for number, _ in self._running}
             for number in self.missing:
-                if number in started:
+                if number in self._started:
                     continue
                 if len(self._running) == self._at_once:
                     self._finish_first()
@@ -183,6 +191,7 @@ class Indexing:
         return lay_out(self._bundles, f"{BUNDLE_DIR}/")
 
     def _submit(self, number: int) -> None:
+        self._started.add(number)
         texts = {name: document.make() for name, document in self._shards[number].items()}
         self._running.append((number, self._pool.submit(run_pagefind, texts)))
 

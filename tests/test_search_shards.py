@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -168,11 +169,26 @@ def test_pagefind_waits_for_pages_rendered_on_several_processes(sharded, runs, m
     monkeypatch.setattr(pipeline, "in_one_process", lambda pages: False)  # as for many pages on several cores
     _build(sharded)
     events = _timeline(monkeypatch)
+    threads_at_render: list[int] = []
+    render_pages = pipeline.render_pages
+    monkeypatch.setattr(pipeline, "render_pages", lambda *args: threads_at_render.append(threading.active_count())
+                        or render_pages(*args))
     story = sharded.root / "content/stories/s4.md"
     story.write_text(story.read_text().replace(WORDS[4], "pangolin"))  # one shard to index, pages to render
+    threads_before = threading.active_count()
     _build(sharded)
-    last_render_end = max(at for name, at in events if name == "render ends")
-    assert min(at for name, at in events if name == "pagefind starts") > last_render_end
+    indexed, renders = _spans(events, "pagefind"), _spans(events, "render")
+    assert indexed and renders  # the shard was indexed, the pages rendered: never at once
+    assert all(run_end < render_start or render_end < run_start
+               for run_start, run_end in indexed for render_start, render_end in renders)
+    assert set(threads_at_render) == {threads_before}  # the runs' threads were let go before
+
+
+def _spans(events: list[tuple[str, float]], name: str) -> list[tuple[float, float]]:
+    """(start, end) of each run of `name`, in order (runs of one name never overlap here)."""
+    starts = [at for event, at in events if event == f"{name} starts"]
+    ends = [at for event, at in events if event == f"{name} ends"]
+    return list(zip(starts, ends))
 
 
 def test_an_incremental_build_is_byte_identical_to_a_clean_one(tmp_path, sharded, runs):
