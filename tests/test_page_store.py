@@ -43,3 +43,23 @@ def test_a_store_folder_that_links_elsewhere_is_never_written_through(tmp_path, 
     link.symlink_to(elsewhere, target_is_directory=True)
     assert _store(tmp_path / "site").put(FINGERPRINT, b"the page") is None
     assert list(elsewhere.rglob("*")) == []
+
+
+def test_prune_removes_the_pages_no_build_used_for_a_while_and_keeps_the_others(tmp_path):
+    import os
+    import time
+
+    from advocacy.page_store import GRACE_SECONDS
+
+    store = _store(tmp_path)
+    used, stale, recent = (store.put(name * 32, name.encode()) for name in "abc")
+    store.cache.save()
+    later = _store(tmp_path)
+    assert later.get("a" * 32) is not None  # this build uses a page; the other two it does not
+    stranger = store.folder / ("d" * 32)  # made by no build of this cache
+    stranger.write_bytes(b"d")
+    long_ago = time.time() - GRACE_SECONDS - 60
+    for path in (used.path, stale.path, stranger):
+        os.utime(path, (long_ago, long_ago))
+    later.prune()
+    assert sorted(path.name for path in later.folder.iterdir()) == ["a" * 32, "c" * 32]  # c: made too lately
