@@ -33,7 +33,7 @@ from advocacy.content.records import Customer, Record, Tagged
 from advocacy.facets import FACET_PARAMS
 from advocacy.search_bundle import stable_bundle
 from advocacy.search_shards import lay_out, split
-from advocacy.search_store import ShardStore
+from advocacy.search_store import Manifest, ShardStore
 from advocacy.site import Site
 from advocacy.write import Linked
 
@@ -193,12 +193,17 @@ class Indexing:
     def _submit(self, number: int) -> None:
         self._started.add(number)
         texts = {name: document.make() for name, document in self._shards[number].items()}
-        self._running.append((number, self._pool.submit(run_pagefind, texts)))
+        self._running.append((number, self._pool.submit(self._index, self._keys[number], texts)))
+
+    def _index(self, key: str, texts: dict[str, str]) -> tuple[dict[str, bytes], Manifest | None]:
+        """In a run's thread: the bundle of `texts`, and its files as the store wrote them, if it did."""
+        bundle = run_pagefind(texts)
+        return bundle, self._store.write(key, bundle) if self._store is not None else None
 
     def _finish_first(self) -> None:
         number, run = self._running.popleft()
-        bundle = run.result()
-        kept = self._store.put(self._keys[number], bundle) if self._store is not None else None
+        bundle, written = run.result()
+        kept = self._store.keep(self._keys[number], written) if self._store is not None and written else None
         self._bundles[number] = kept or bundle  # the kept files, linked into the output, or the bytes
 
 
