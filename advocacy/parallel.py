@@ -26,8 +26,9 @@ _job: tuple[Renderer, list[Page], list[str | None], PageStore | None, PageKeys |
 
 
 def in_one_process(pages: int) -> bool:
-    """Whether render_pages renders `pages` pages in this process (other threads may run beside it then)."""
-    return forked.workers_for(pages, MIN_PAGES) == 1
+    """Whether `pages` pages are few enough to render in this process (then other threads may run
+    beside; else they must end first, or render_pages keeps to this process)."""
+    return forked.pays_for(pages, MIN_PAGES) == 1
 
 
 def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str | None], store: PageStore | None,

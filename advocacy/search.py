@@ -144,6 +144,8 @@ class Indexing:
         self._pool = ThreadPoolExecutor(max_workers=self._at_once)
         self._running: deque[tuple[int, Future[dict[str, bytes]]]] = deque()
         self._started: set[int] = set()  # the shards whose run was submitted
+        self._failure: SearchUnavailable | None = None  # of a run `settle` waited for, raised by `run`
+        self._closed = False  # the index is not wanted: runs still going keep nothing
 
     def start(self) -> None:
         """Start Pagefind in the background on the shards to index, if they are no more than
@@ -157,19 +159,26 @@ class Indexing:
     def settle(self) -> None:
         """Wait for the runs `start` started, and let go of their threads (a process forked
         afterwards must not inherit a running thread); `run` then has nothing left to index."""
-        while self._running:
-            self._finish_first()
-        if not self._shards:  # every run was started: no other will be
+        try:
+            while self._running:
+                self._finish_first()
+        except SearchUnavailable as exc:
+            self._failure = exc
+            self._closed = True
+        if not self._shards or self._failure:  # every run was started, or one failed: no other will be
             self._pool.shutdown()
 
     def close(self) -> None:
         """Let go of the runs' threads (once the index is made, or given up: then the runs not
         started are cancelled, and those going on end on their own, leaving nothing behind)."""
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def run(self) -> dict[str, bytes | Linked]:
         """The bundle, once every shard to index is indexed. A shard's documents are made just before
         its run, so that only the shards being indexed have theirs in memory."""
+        if self._failure is not None:
+            raise self._failure
         try:
             for number in self.missing:
                 if number in self._started:
@@ -179,6 +188,9 @@ class Indexing:
                 self._submit(number)
             while self._running:
                 self._finish_first()
+        except BaseException:
+            self._closed = True  # the runs still going end on their own, and keep nothing
+            raise
         finally:
             self._pool.shutdown()
         if not self._keys:
@@ -198,7 +210,7 @@ class Indexing:
     def _index(self, key: str, texts: dict[str, str]) -> tuple[dict[str, bytes], Manifest | None]:
         """In a run's thread: the bundle of `texts`, and its files as the store wrote them, if it did."""
         bundle = run_pagefind(texts)
-        return bundle, self._store.write(key, bundle) if self._store is not None else None
+        return bundle, self._store.write(key, bundle) if self._store is not None and not self._closed else None
 
     def _finish_first(self) -> None:
         number, run = self._running.popleft()

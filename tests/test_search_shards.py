@@ -184,6 +184,41 @@ def test_pagefind_waits_for_pages_rendered_on_several_processes(sharded, runs, m
     assert set(threads_at_render) == {threads_before}  # the runs' threads were let go before
 
 
+def test_a_run_that_fails_before_pages_render_on_several_processes_leaves_the_site_without_search(sharded,
+                                                                                                   monkeypatch):
+    monkeypatch.setattr(pipeline, "in_one_process", lambda pages: False)  # the runs end before the pages render
+    _build(sharded)
+
+    def failing(documents: dict[str, str]) -> dict[str, bytes]:
+        raise advocacy.search.SearchUnavailable("Pagefind failed: out of memory")
+
+    monkeypatch.setattr(advocacy.search, "run_pagefind", failing)
+    story = sharded.root / "content/stories/s4.md"
+    story.write_text(story.read_text().replace(WORDS[4], "pangolin"))
+    result = sharded.run("build")
+    assert result.exit_code == 0, result.output  # a warning, not a failed build
+    assert "out of memory; the site is built without its search index" in result.output
+    kept = sharded.root / CACHE_DIR / "search"
+    assert not any(path.name.startswith("unfinished-") for path in kept.iterdir())
+
+
+def test_many_pages_are_for_every_core_even_while_a_run_s_thread_is_alive():
+    """The pipeline asks before the runs end: the answer must not depend on their threads."""
+    from advocacy import forked, parallel
+
+    if forked.pays_for(10_000, 1) == 1:
+        pytest.skip("one core here, or not Linux: pages always render in one process")
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert not parallel.in_one_process(10_000)
+        assert forked.workers_for(10_000, 1) == 1  # while it runs, nothing forks
+    finally:
+        release.set()
+        thread.join()
+
+
 def _spans(events: list[tuple[str, float]], name: str) -> list[tuple[float, float]]:
     """(start, end) of each run of `name`, in order (runs of one name never overlap here)."""
     starts = [at for event, at in events if event == f"{name} starts"]
