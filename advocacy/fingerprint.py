@@ -186,7 +186,10 @@ class Fingerprints:
             records = [r for kind in ("stories", "testimonials", "videos", "customers", "collections", "events")
                        for r in site.published(kind)]
             parts += [self._walk(records), repr([(w.record.path, w.reason) for w in site.withheld]),
-                      repr([r.path for r in site.drafts])]
+                      repr([r.path for r in site.drafts]),
+                      # and on every body: Jinja runs an imported template's own code once per process,
+                      # so a body read there is noted for the first page that imports it only
+                      content_hash(*(part for item in sorted(files.items()) for part in item))]
         self.global_fingerprint = content_hash(*parts)
 
     def of(self, page: Page) -> str | None:

@@ -276,6 +276,26 @@ def test_a_site_template_that_shows_a_body_itself_is_rendered_again_when_the_bod
     assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
 
 
+def test_a_body_read_by_an_imported_template_s_own_code_is_a_body_every_page_shows(tmp_path):
+    """Jinja runs an imported template's own code once per process, for the first page that imports it."""
+    site = _site(tmp_path, 12, 6)
+    output = site / "output"
+    templates = site / "themes" / "default" / "templates"
+    (templates / "latest.html").write_text(
+        "{% set latest = text_of(site.stories[0]) %}{% macro latest_words() %}{{ latest[-30:] }}{% endmacro %}",
+        encoding="utf-8")
+    story = templates / "story.html"
+    story.write_text('{% from "latest.html" import latest_words %}' + story.read_text(encoding="utf-8").replace(
+        '<div class="prose">', '<p class="latest">{{ latest_words() }}</p><div class="prose">', 1), encoding="utf-8")
+    first = _build(site, output).site.stories[0].path
+    newest = site / first
+    newest.write_text(newest.read_text(encoding="utf-8") + "\nThe newest words.\n", encoding="utf-8")
+    _build(site, output)
+    pages = list((output / "stories").glob("*/index.html"))
+    assert len(pages) == 12 and all("The newest words." in page.read_text(encoding="utf-8") for page in pages)
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+
+
 def test_a_build_with_nothing_changed_renders_and_writes_nothing(tmp_path):
     site = _site(tmp_path, 8, 2)
     output = site / "output"
