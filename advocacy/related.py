@@ -35,6 +35,11 @@ def features(story: Story) -> set[tuple[str, str]]:
     return found
 
 
+def _featured(story: Story) -> tuple:
+    """The fields a story's features come from, as they are written."""
+    return tuple(getattr(story, name) for name in FEATURE_POINTS)
+
+
 class RelatedIndex:
     """The related stories of any story, among `stories` (newest first); with a cache,
     those of every story in `stories` are ranked at once and kept."""
@@ -46,7 +51,7 @@ class RelatedIndex:
         self._masks: dict[tuple[str, str], int] | None = None  # made when a story is ranked
         self._ranked: list[tuple[int, ...]] | None = None  # every story's LIMIT related, by position
         if cache is not None:
-            inputs = repr([(story.path, *(getattr(story, name) for name in FEATURE_POINTS)) for story in stories])
+            inputs = repr([(story.path, *_featured(story)) for story in stories])
             self._ranked = cache.get_or_make(NAMESPACE, content_hash(inputs), self._rank_all)
 
     def _rank_all(self) -> list[tuple[int, ...]]:
@@ -55,7 +60,9 @@ class RelatedIndex:
     def related(self, story: Story, limit: int = LIMIT) -> list[Story]:
         """Up to `limit` other stories, best first; stories sharing nothing fill the row, newest first."""
         own = self._position.get(story.path)
-        if self._ranked is not None and limit == LIMIT and own is not None and self.stories[own] is story:
+        # an edited copy with the same features (the preview's first page) has the same related stories
+        if self._ranked is not None and limit == LIMIT and own is not None and (
+                self.stories[own] is story or _featured(self.stories[own]) == _featured(story)):
             return [self.stories[position] for position in self._ranked[own]]
         return [self.stories[position] for position in self._rank(story, limit)]
 

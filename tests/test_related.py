@@ -77,3 +77,25 @@ def test_kept_ranking_is_the_ranking_and_is_made_again_when_a_feature_changes(tm
     edited = list(site.stories)
     edited[5] = type(edited[5])(**{**vars(edited[5]), "values": ("a-value-no-other-story-has",)})
     assert ranked_again(edited)
+
+
+def test_an_edited_copy_with_the_same_features_takes_the_kept_ranking(tmp_path, monkeypatch):
+    """The preview's first page: a story's copy with new text, whose related stories are those kept."""
+    from advocacy.cache import BuildCache
+    from advocacy.content.records import with_values
+    from advocacy.related import RelatedIndex
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    generate(tmp_path, stories=60, seed=12)
+    site, _ = load_site(tmp_path, build_date=dt.date(2026, 1, 1))
+    first = BuildCache(tmp_path)
+    RelatedIndex(site.stories, first)
+    first.save()
+    index = RelatedIndex(site.stories, BuildCache(tmp_path))  # the next build's: ranked by the last
+    story = site.stories[7]
+    retitled = with_values(story, title="A new title", body="New text.")
+    assert index.related(retitled) == index.related(story) == _brute_force(site.stories, story)
+    assert index._masks is None  # nothing ranked again
+    moved = with_values(story, values=("a-value-no-other-story-has",))
+    others = [moved if s is story else s for s in site.stories]
+    assert index.related(moved) == _brute_force(others, moved)
