@@ -26,15 +26,9 @@ _work: Callable | None = None
 
 
 def workers_for(count: int, minimum: int) -> int:
-    """How many processes to do `count` pieces of work with: 1 where a pool would not pay,
-    or where another thread runs now."""
-    return 1 if threading.active_count() > 1 else pays_for(count, minimum)
-
-
-def pays_for(count: int, minimum: int) -> int:
-    """How many processes would do `count` pieces of work best, were no other thread running."""
+    """How many processes to do `count` pieces of work with: 1 where a pool would not pay."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if count < minimum or cpus < 2 or not sys.platform.startswith("linux"):
+    if count < minimum or cpus < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
         return 1
     return min(cpus, 8)
 

@@ -25,12 +25,6 @@ Progress = Callable[[int, int], None]
 _job: tuple[Renderer, list[Page], list[str | None], PageStore | None, PageKeys | None] | None = None
 
 
-def in_one_process(pages: int) -> bool:
-    """Whether `pages` pages are few enough to render in this process (then other threads may run
-    beside; else they must end first, or render_pages keeps to this process)."""
-    return forked.pays_for(pages, MIN_PAGES) == 1
-
-
 def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str | None], store: PageStore | None,
                  keys: PageKeys | None, problems: Problems,
                  progress: Progress | None = None) -> list[bytes | Linked | None]:

@@ -34,7 +34,7 @@ from advocacy.facets import NAMESPACE as FACETS_NAMESPACE
 from advocacy.minify import published_assets
 from advocacy.page_store import PageStore
 from advocacy.pages import Page, plan_pages
-from advocacy.parallel import in_one_process, render_pages
+from advocacy.parallel import render_pages
 from advocacy.paths import OUTSIDE_ROOT, files_under, relative
 from advocacy.render import Renderer, Theme, builtin_theme_dir, markdown_settings
 from advocacy.resident import Resident
@@ -149,14 +149,12 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     if ahead and first is not None and not problems.errors:
         first.show({page.output: _read(result.files[page.output]) for page in ahead if page.output in result.files})
     # Pagefind indexes the shards that changed, when they are few, while the other pages are
-    # fingerprinted and rendered; before pages render on every core, its runs end (no thread at a fork)
+    # fingerprinted and rendered (its runs are processes: pages may still render on every core)
     indexing = _search_indexing(site, renderer, problems, fingerprints) if search and not problems.errors else None
     try:
         if indexing is not None:
             indexing.start()
         todo = to_render([page for page in result.pages if page.path not in wanted])
-        if indexing is not None and not in_one_process(len(todo)):
-            indexing.settle()
         _render_into(result, renderer, todo, store, page_keys, structures, problems, progress)
         result.rendered = len(ahead) + len(todo)
         _check_share_image(root, site, problems)

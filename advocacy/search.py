@@ -22,7 +22,6 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from advocacy.content.records import Customer, Record, Tagged
 from advocacy.facets import FACET_PARAMS
 from advocacy.search_bundle import stable_bundle
 from advocacy.search_shards import lay_out, split
-from advocacy.search_store import Manifest, ShardStore
+from advocacy.search_store import ShardStore
 from advocacy.site import Site
 from advocacy.write import Linked
 
@@ -124,11 +123,17 @@ def build_index(documents: dict[str, Document], cache: BuildCache | None = None)
     """The search index of `documents`: output path under pagefind/ -> bytes, or with a build cache
     the kept file to link; Pagefind runs only for the shards whose documents changed since a build
     it kept."""
-    return Indexing(documents, cache).run()
+    indexing = Indexing(documents, cache)
+    try:
+        return indexing.run()
+    finally:
+        indexing.close()
 
 
 class Indexing:
-    """The search index of one build: the shards Pagefind must index again, their runs, the bundle."""
+    """The search index of one build: the shards Pagefind must index again, their runs, the bundle.
+    A run is a Pagefind process, not a thread: it goes on beside whatever the build does meanwhile
+    (fingerprints, rendering, forked workers) without taking turns with it for Python's lock."""
 
     def __init__(self, documents: dict[str, Document], cache: BuildCache | None = None):
         self._shards = split(documents)
@@ -141,58 +146,40 @@ class Indexing:
         self.missing = [number for number, bundle in enumerate(self._bundles) if bundle is None]
         # A Pagefind run is partly serial (start, reading, writing): one per core at once keeps them busy.
         self._at_once = os.cpu_count() or 1
-        self._pool = ThreadPoolExecutor(max_workers=self._at_once)
-        self._running: deque[tuple[int, Future[dict[str, bytes]]]] = deque()
-        self._started: set[int] = set()  # the shards whose run was submitted
-        self._failure: SearchUnavailable | None = None  # of a run `settle` waited for, raised by `run`
-        self._closed = False  # the index is not wanted: runs still going keep nothing
+        self._running: deque[tuple[int, PagefindRun]] = deque()
+        self._started: set[int] = set()  # the shards whose run was started
+        self._failure: SearchUnavailable | None = None  # of a run that could not start early: `run` raises it
 
     def start(self) -> None:
-        """Start Pagefind in the background on the shards to index, if they are no more than
-        can run at once (their documents are all in memory then): the build goes on meanwhile.
-        Rendering a body is not for threads, so the documents are made here, in this thread."""
+        """Start Pagefind on the shards to index, if they are no more than can run at once (their
+        documents are all in memory then): the build goes on meanwhile."""
         if len(self.missing) <= self._at_once:
-            for number in self.missing:
-                self._submit(number)
-            self._shards = []  # every document the runs need is made: the others leave memory
-
-    def settle(self) -> None:
-        """Wait for the runs `start` started, and let go of their threads (a process forked
-        afterwards must not inherit a running thread); `run` then has nothing left to index."""
-        try:
-            while self._running:
-                self._finish_first()
-        except SearchUnavailable as exc:
-            self._failure = exc
-            self._closed = True
-        if not self._shards or self._failure:  # every run was started, or one failed: no other will be
-            self._pool.shutdown()
+            try:
+                for number in self.missing:
+                    self._start(number)
+            except SearchUnavailable as exc:
+                self._failure = exc
+                self.close()
+            self._shards = []  # every document the runs need is written: the others leave memory
 
     def close(self) -> None:
-        """Let go of the runs' threads (once the index is made, or given up: then the runs not
-        started are cancelled, and those going on end on their own, leaving nothing behind)."""
-        self._closed = True
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the runs still going (the index is made, or given up), and remove their files."""
+        while self._running:
+            self._running.popleft()[1].stop()
 
     def run(self) -> dict[str, bytes | Linked]:
         """The bundle, once every shard to index is indexed. A shard's documents are made just before
         its run, so that only the shards being indexed have theirs in memory."""
         if self._failure is not None:
             raise self._failure
-        try:
-            for number in self.missing:
-                if number in self._started:
-                    continue
-                if len(self._running) == self._at_once:
-                    self._finish_first()
-                self._submit(number)
-            while self._running:
+        for number in self.missing:
+            if number in self._started:
+                continue
+            if len(self._running) == self._at_once:
                 self._finish_first()
-        except BaseException:
-            self._closed = True  # the runs still going end on their own, and keep nothing
-            raise
-        finally:
-            self._pool.shutdown()
+            self._start(number)
+        while self._running:
+            self._finish_first()
         if not self._keys:
             return {}  # Pagefind builds no index of nothing; the search page then says search is unavailable
         if self._store is not None:
@@ -202,47 +189,78 @@ class Indexing:
                 _remove_abandoned_runs(folder)
         return lay_out(self._bundles, f"{BUNDLE_DIR}/")
 
-    def _submit(self, number: int) -> None:
+    def _start(self, number: int) -> None:
         self._started.add(number)
         texts = {name: document.make() for name, document in self._shards[number].items()}
-        self._running.append((number, self._pool.submit(self._index, self._keys[number], texts)))
-
-    def _index(self, key: str, texts: dict[str, str]) -> tuple[dict[str, bytes], Manifest | None]:
-        """In a run's thread: the bundle of `texts`, and its files as the store wrote them, if it did."""
-        bundle = run_pagefind(texts)
-        return bundle, self._store.write(key, bundle) if self._store is not None and not self._closed else None
+        self._running.append((number, start_pagefind(texts)))
 
     def _finish_first(self) -> None:
-        number, run = self._running.popleft()
-        bundle, written = run.result()
-        kept = self._store.keep(self._keys[number], written) if self._store is not None and written else None
+        number, run = self._running[0]
+        bundle = run.bundle()
+        self._running.popleft()
+        kept = self._store.put(self._keys[number], bundle) if self._store is not None else None
         self._bundles[number] = kept or bundle  # the kept files, linked into the output, or the bytes
+
+
+class PagefindRun:
+    """One Pagefind process over some documents, started at once; `bundle` waits for it."""
+
+    def __init__(self, documents: dict[str, str]):
+        binary = pagefind_binary()
+        size = sum(len(html) for html in documents.values())
+        self._scratch = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX, dir=_scratch_folder(size)))
+        try:
+            source = self._scratch / "site"
+            for name, html in documents.items():
+                file = source / name
+                file.parent.mkdir(parents=True, exist_ok=True)
+                file.write_text(html, encoding="utf-8")
+            command = [str(binary), "--site", str(source), "--output-path", str(self._scratch / "bundle"),
+                       "--silent"]
+            # what it says goes to a file, not a pipe: a pipe nobody reads until the end could fill up
+            with (self._scratch / "said.txt").open("wb") as said:
+                self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=said,
+                                                 stderr=subprocess.STDOUT)
+        except OSError as exc:
+            self.stop()
+            raise SearchUnavailable(f"Pagefind could not run: {exc}") from None
+        self._started = time.monotonic()
+
+    def bundle(self) -> dict[str, bytes]:
+        """Path in the bundle -> bytes, in a reproducible form, once the run ends."""
+        try:
+            try:
+                returncode = self._process.wait(timeout=max(0.0, _TIMEOUT - (time.monotonic() - self._started)))
+            except subprocess.TimeoutExpired:
+                raise SearchUnavailable(f"Pagefind could not run: it took more than {_TIMEOUT} s") from None
+            bundle = self._scratch / "bundle"
+            if returncode != 0 or not (bundle / "pagefind.js").is_file():
+                detail = (self._scratch / "said.txt").read_text(encoding="utf-8", errors="replace").strip().splitlines()
+                raise SearchUnavailable("Pagefind failed" + (f": {detail[-1]}" if detail else ""))
+            files = {path: file.read_bytes() for file in sorted(bundle.rglob("*"))
+                     if file.is_file() and not (path := file.relative_to(bundle).as_posix()).startswith(_UNUSED)}
+        finally:
+            self.stop()
+        try:
+            return stable_bundle(files)
+        except (ValueError, IndexError, KeyError, TypeError, EOFError, OSError):
+            return files  # a Pagefind of another format: it works, only not byte-reproducible
+
+    def stop(self) -> None:
+        """End the process if it still runs, and remove the run's files."""
+        process = getattr(self, "_process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+start_pagefind = PagefindRun  # how Indexing starts a run (tests put a stand-in here)
 
 
 def run_pagefind(documents: dict[str, str]) -> dict[str, bytes]:
     """One Pagefind run over `documents`: path in the bundle -> bytes, in a reproducible form."""
-    binary = pagefind_binary()
-    size = sum(len(html) for html in documents.values())
-    with tempfile.TemporaryDirectory(prefix=_SCRATCH_PREFIX, dir=_scratch_folder(size)) as temp:
-        source, bundle = Path(temp) / "site", Path(temp) / "bundle"
-        for name, html in documents.items():
-            file = source / name
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_text(html, encoding="utf-8")
-        command = [str(binary), "--site", str(source), "--output-path", str(bundle), "--silent"]
-        try:
-            run = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise SearchUnavailable(f"Pagefind could not run: {exc}") from None
-        if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
-            detail = (run.stderr or run.stdout).strip().splitlines()
-            raise SearchUnavailable("Pagefind failed" + (f": {detail[-1]}" if detail else ""))
-        files = {path: file.read_bytes() for file in sorted(bundle.rglob("*"))
-                 if file.is_file() and not (path := file.relative_to(bundle).as_posix()).startswith(_UNUSED)}
-    try:
-        return stable_bundle(files)
-    except (ValueError, IndexError, KeyError, TypeError, EOFError, OSError):
-        return files  # a Pagefind of another format: it works, only not byte-reproducible
+    return start_pagefind(documents).bundle()
 
 
 def _scratch_folder(size: int) -> str | None:

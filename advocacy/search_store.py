@@ -75,11 +75,10 @@ class ShardStore:
         self._used.add(name)
         return files
 
-    def write(self, key: str, files: dict[str, bytes]) -> Manifest | None:
-        """Write `files`, the bundle of `key`, into a folder of their own (a bundle made beside this
-        build is never replaced), and say what they are; None where the folder cannot be written
-        (then nothing is kept). Files alone, no cache: a thread running Pagefind writes its bundle
-        while the build goes on, and the build then `keep`s it."""
+    def put(self, key: str, files: dict[str, bytes]) -> dict[str, Linked] | None:
+        """Keep `files`, the bundle of `key`, for later builds: the kept files, to link into the
+        output; None where the folder cannot be written (then nothing is kept). Each build's
+        bundle gets a folder of its own: one made beside this build is never replaced."""
         if not self._usable:
             return None
         name = f"{key}.{os.getpid()}.{time.time_ns()}"
@@ -97,15 +96,10 @@ class ShardStore:
         except OSError:
             remove(unfinished)
             return None
-        return name, tuple((path, kept_identity(info)) for path, info in kept.items())
-
-    def keep(self, key: str, manifest: Manifest) -> dict[str, Linked]:
-        """Vouch for a bundle `write` made, as the bundle of `key`: its files, to link into the output."""
-        name, listed = manifest
-        self._cache.put(_NAMESPACE, key, manifest)
+        self._cache.put(_NAMESPACE, key, (name, tuple((path, kept_identity(info)) for path, info in kept.items())))
         self._used.add(name)
         self._changed = True
-        return {path: Linked(self._folder / name / path, (identity[2], identity[3])) for path, identity in listed}
+        return {path: Linked(self._folder / name / path, (info.st_dev, info.st_ino)) for path, info in kept.items()}
 
     def prune(self) -> None:
         """Remove the kept bundles that this build did not use (once a build changed any; those a

@@ -45,9 +45,21 @@ def own_key(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_module, "code_fingerprint", lambda: code)
     # the shards and their reuse are advocacy's; only the indexer is stood in for
     monkeypatch.setattr(search_module, "pagefind_binary", lambda: Path(__file__))
-    monkeypatch.setattr(search_module, "run_pagefind", lambda documents: {
-        "pagefind.js": b"//", "pagefind-entry.json": content_hash(*(p for item in sorted(documents.items())
-                                                                     for p in item)).encode()})
+    monkeypatch.setattr(search_module, "start_pagefind", StandInRun)
+
+
+class StandInRun:
+    """A Pagefind run that needs no Pagefind: its bundle changes with every document."""
+
+    def __init__(self, documents: dict[str, str]):
+        self.files = {"pagefind.js": b"//", "pagefind-entry.json": content_hash(
+            *(part for item in sorted(documents.items()) for part in item)).encode()}
+
+    def bundle(self) -> dict[str, bytes]:
+        return self.files
+
+    def stop(self) -> None:
+        pass
 
 
 def _site(tmp_path: Path, stories: int, seed: int) -> Path:

@@ -22,13 +22,13 @@ DOCUMENT = ('<!doctype html><html lang="en"><head><title>Ocelots</title></head>'
 def run_folders(monkeypatch) -> list[Path]:
     """The folder of every Pagefind run's input, recorded."""
     recorded: list[Path] = []
-    real = subprocess.run
+    real = subprocess.Popen
 
     def recording(command, **kwargs):
         recorded.append(Path(command[command.index("--site") + 1]))
         return real(command, **kwargs)
 
-    monkeypatch.setattr(advocacy.search.subprocess, "run", recording)
+    monkeypatch.setattr(advocacy.search.subprocess, "Popen", recording)
     return recorded
 
 

@@ -38,13 +38,13 @@ def runs(monkeypatch) -> list[set[str]]:
     """The documents of every Pagefind run, recorded; eight shards for any site."""
     monkeypatch.setattr(search_shards, "shard_count", lambda documents: 8)
     recorded: list[set[str]] = []
-    real = advocacy.search.run_pagefind
+    real = advocacy.search.start_pagefind
 
-    def counted(documents: dict[str, str]) -> dict[str, bytes]:
+    def counted(documents: dict[str, str]):
         recorded.append(set(documents))
         return real(documents)
 
-    monkeypatch.setattr(advocacy.search, "run_pagefind", counted)
+    monkeypatch.setattr(advocacy.search, "start_pagefind", counted)
     return recorded
 
 
@@ -135,20 +135,34 @@ def test_renaming_a_customer_indexes_the_one_shard_of_its_items_again(sharded, r
 def _timeline(monkeypatch) -> list[tuple[str, float]]:
     """When each Pagefind run and each call to render pages starts and ends (a run lasts 0.3 s at least)."""
     events: list[tuple[str, float]] = []
+    start_pagefind = advocacy.search.start_pagefind
 
-    def timed(name: str, work):
-        def run(*args, **kwargs):
-            events.append((f"{name} starts", time.perf_counter()))
-            if name == "pagefind":
-                time.sleep(0.3)
+    class TimedRun:
+        def __init__(self, documents: dict[str, str]):
+            events.append(("pagefind starts", time.perf_counter()))
+            self.run = start_pagefind(documents)
+            self.ends_after = time.perf_counter() + 0.3
+
+        def bundle(self) -> dict[str, bytes]:
+            time.sleep(max(0.0, self.ends_after - time.perf_counter()))
             try:
-                return work(*args, **kwargs)
+                return self.run.bundle()
             finally:
-                events.append((f"{name} ends", time.perf_counter()))
-        return run
+                events.append(("pagefind ends", time.perf_counter()))
 
-    monkeypatch.setattr(advocacy.search, "run_pagefind", timed("pagefind", advocacy.search.run_pagefind))
-    monkeypatch.setattr(pipeline, "render_pages", timed("render", pipeline.render_pages))
+        def stop(self) -> None:
+            self.run.stop()
+
+    def timed_render(*args):
+        events.append(("render starts", time.perf_counter()))
+        try:
+            return render_pages(*args)
+        finally:
+            events.append(("render ends", time.perf_counter()))
+
+    render_pages = pipeline.render_pages
+    monkeypatch.setattr(advocacy.search, "start_pagefind", TimedRun)
+    monkeypatch.setattr(pipeline, "render_pages", timed_render)
     return events
 
 
@@ -160,70 +174,53 @@ def test_pagefind_indexes_an_edited_shard_while_the_pages_render(sharded, runs, 
     _build(sharded)
     assert [name for name, _ in events].count("pagefind starts") == 1  # the one shard of the story
     last_render = max(at for name, at in events if name == "render starts")
-    assert dict(events)["pagefind starts"] < last_render  # started first, and ran beside the rendering
+    assert dict(events)["pagefind starts"] < last_render < dict(events)["pagefind ends"]  # beside the rendering
     assert "pangolin" in _index_text(sharded.output)["/peers/stories/s4/"]
 
 
-def test_pagefind_waits_for_pages_rendered_on_several_processes(sharded, runs, monkeypatch):
-    """Forked workers must not inherit a process with another thread running."""
-    monkeypatch.setattr(pipeline, "in_one_process", lambda pages: False)  # as for many pages on several cores
+def test_pagefind_runs_as_a_process_so_no_thread_runs_when_pages_render(sharded, runs, monkeypatch):
+    """Forked workers must not inherit a process with another thread running: a run is a process."""
     _build(sharded)
-    events = _timeline(monkeypatch)
+    _timeline(monkeypatch)
     threads_at_render: list[int] = []
     render_pages = pipeline.render_pages
     monkeypatch.setattr(pipeline, "render_pages", lambda *args: threads_at_render.append(threading.active_count())
                         or render_pages(*args))
     story = sharded.root / "content/stories/s4.md"
     story.write_text(story.read_text().replace(WORDS[4], "pangolin"))  # one shard to index, pages to render
-    threads_before = threading.active_count()
+    threads_before, runs_before = threading.active_count(), len(runs)
     _build(sharded)
-    indexed, renders = _spans(events, "pagefind"), _spans(events, "render")
-    assert indexed and renders  # the shard was indexed, the pages rendered: never at once
-    assert all(run_end < render_start or render_end < run_start
-               for run_start, run_end in indexed for render_start, render_end in renders)
-    assert set(threads_at_render) == {threads_before}  # the runs' threads were let go before
+    assert len(runs) == runs_before + 1 and "c4/stories/s4.html" in runs[-1]  # its shard was indexed
+    assert threads_at_render and set(threads_at_render) == {threads_before}
 
 
-def test_a_run_that_fails_before_pages_render_on_several_processes_leaves_the_site_without_search(sharded,
-                                                                                                   monkeypatch):
-    monkeypatch.setattr(pipeline, "in_one_process", lambda pages: False)  # the runs end before the pages render
+@pytest.mark.parametrize("when", ["at its start", "at its end"])
+def test_a_run_that_fails_leaves_the_site_without_its_search_index(sharded, monkeypatch, when):
     _build(sharded)
+    start_pagefind = advocacy.search.start_pagefind
 
-    def failing(documents: dict[str, str]) -> dict[str, bytes]:
-        raise advocacy.search.SearchUnavailable("Pagefind failed: out of memory")
+    class Failing:
+        def __init__(self, documents: dict[str, str]):
+            if when == "at its start":
+                raise advocacy.search.SearchUnavailable("Pagefind could not run: out of memory")
+            self.run = start_pagefind(documents)
 
-    monkeypatch.setattr(advocacy.search, "run_pagefind", failing)
+        def bundle(self) -> dict[str, bytes]:
+            self.run.bundle()
+            raise advocacy.search.SearchUnavailable("Pagefind failed: out of memory")
+
+        def stop(self) -> None:
+            self.run.stop()
+
+    monkeypatch.setattr(advocacy.search, "start_pagefind", Failing)
     story = sharded.root / "content/stories/s4.md"
     story.write_text(story.read_text().replace(WORDS[4], "pangolin"))
     result = sharded.run("build")
     assert result.exit_code == 0, result.output  # a warning, not a failed build
     assert "out of memory; the site is built without its search index" in result.output
+    assert not (sharded.output / "pagefind").exists()
     kept = sharded.root / CACHE_DIR / "search"
     assert not any(path.name.startswith("unfinished-") for path in kept.iterdir())
-
-
-def test_many_pages_are_for_every_core_even_while_a_run_s_thread_is_alive():
-    """The pipeline asks before the runs end: the answer must not depend on their threads."""
-    from advocacy import forked, parallel
-
-    if forked.pays_for(10_000, 1) == 1:
-        pytest.skip("one core here, or not Linux: pages always render in one process")
-    release = threading.Event()
-    thread = threading.Thread(target=release.wait)
-    thread.start()
-    try:
-        assert not parallel.in_one_process(10_000)
-        assert forked.workers_for(10_000, 1) == 1  # while it runs, nothing forks
-    finally:
-        release.set()
-        thread.join()
-
-
-def _spans(events: list[tuple[str, float]], name: str) -> list[tuple[float, float]]:
-    """(start, end) of each run of `name`, in order (runs of one name never overlap here)."""
-    starts = [at for event, at in events if event == f"{name} starts"]
-    ends = [at for event, at in events if event == f"{name} ends"]
-    return list(zip(starts, ends))
 
 
 def test_an_incremental_build_is_byte_identical_to_a_clean_one(tmp_path, sharded, runs):
