@@ -91,7 +91,7 @@ class Resident:
             return {}
         if fingerprints is not None:  # its cards (in a theme that shows one) are kept under the new text
             key = content_hash(kind, rel, raw)
-            fingerprints.reread(rel, key, front_key(kind, rel, raw, key))
+            fingerprints.reread(rel, key, front_key(kind, rel, raw, key, after.body))
         page = story_or_video_page(site, dataclasses.replace(shown, **{name: getattr(after, name) for name in edited}))
         data = renderer.render(page, problems)
         return {page.output: data} if data is not None and not problems.items else {}

@@ -429,3 +429,19 @@ def test_a_record_with_other_values_is_a_new_record_and_the_old_one_stays(site):
     assert all(getattr(copy, name) is getattr(story, name) for name in same)
     with pytest.raises(dataclasses.FrozenInstanceError):
         copy.title = "changed"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_file_s_front_key_follows_its_front_matter_and_not_its_body(newline):
+    from advocacy.content.load import front_key
+
+    def key(text: str) -> str:
+        raw = text.replace("\n", newline).encode("utf-8")
+        return front_key("stories", "content/stories/a.md", raw, "whole-file-key", split(raw).body)
+
+    story = "---\ntitle: A\nsummary: S\n---\nThe body.\n"
+    assert key(story) == key(story.replace("The body.", "Another body, longer."))
+    assert key(story) == key(story.replace("The body.\n", ""))  # no body at all
+    assert key(story) != key(story.replace("title: A", "title: B"))
+    assert key(story) != key(story.replace("summary: S", "summary: S\n# a comment"))  # its lines move
+    assert front_key("stories", "content/stories/a.md", b"", "whole-file-key", "") == "whole-file-key"

@@ -88,7 +88,8 @@ def load_content(root: Path, problems: Problems, cache: BuildCache | None = None
             content.invalid.append(record)
             continue
         if cache is not None:
-            content.fronts[rel] = cache.get_or_make(FRONTS, key, lambda: front_key(kind.folder, rel, raw, key))
+            content.fronts[rel] = cache.get_or_make(FRONTS, key,
+                                                    lambda: front_key(kind.folder, rel, raw, key, record.body))
         other = seen.get((kind.folder, record.slug))
         if other is not None:
             problems.error(rel, record.line("slug"),
@@ -100,13 +101,13 @@ def load_content(root: Path, problems: Problems, cache: BuildCache | None = None
     return content
 
 
-def front_key(folder: str, rel: str, raw: bytes, key: str) -> str:
-    """The hash of a valid content file's text but its body: the same after an edit of the body alone.
-    `key` (the hash of its bytes) where the bytes are not at hand (a file not read again)."""
+def front_key(folder: str, rel: str, raw: bytes, key: str, body: str) -> str:
+    """The hash of a valid content file's text but its body (the record's, which ends the text):
+    the same after an edit of the body alone. `key` (the hash of its bytes) where the bytes are
+    not at hand (a file not read again)."""
     if not raw:
         return key  # every edit counts as one of the front matter: slower, never wrong
     text = decode(raw)
-    body = split(raw).body
     return content_hash(folder, rel, text[:len(text) - len(body)])
 
 
