@@ -41,7 +41,9 @@ class PageStore:
             stat = os.stat(f"{self.folder}/{fingerprint}")  # a str: a Path's own stat is slower by far
         except OSError:
             return None
-        return Linked(self.folder / fingerprint, (stat.st_dev, stat.st_ino)) if kept_identity(stat) == expected else None
+        if kept_identity(stat) != expected:
+            return None
+        return Linked(self.folder / fingerprint, (stat.st_dev, stat.st_ino))
 
     def put(self, fingerprint: str, data: bytes) -> Linked | None:
         """Keep a page's bytes; None (and nothing kept) where the cache folder cannot be written."""

@@ -21,6 +21,7 @@ from advocacy.config import CONFIG_FILE, load_config
 from advocacy.content.load import load_content
 from advocacy.content.records import Record
 from advocacy.errors import ContentError, Problems
+from advocacy.facets import NAMESPACE as FACETS_NAMESPACE
 from advocacy.fingerprint import (
     Fingerprints,
     PageKeys,
@@ -30,7 +31,6 @@ from advocacy.fingerprint import (
     reads_outside_context,
 )
 from advocacy.last_build import InputScan, LastBuild, LastBuildRecord, known_keys, settled_keys, summarize
-from advocacy.facets import NAMESPACE as FACETS_NAMESPACE
 from advocacy.minify import published_assets
 from advocacy.page_store import PageStore
 from advocacy.pages import Page, plan_pages
@@ -116,10 +116,10 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
                                             if store is not None else None)
     page_keys = PageKeys(cache, keys) if store is not None else None
     structures: dict[str, str] = {}  # page output -> its fingerprint (of_page), if it has one
-    kept = fingerprints is not None and not fingerprints.whole_site  # what is made from one record lasts
+    lasting = fingerprints is not None and not fingerprints.whole_site  # what is made from one record lasts
     cards = CardCache(RecordResults(cache, fingerprints, CARD_NAMESPACE, fingerprints.templates.of(CARD_TEMPLATE))
-                      if kept else None)
-    facets = RecordResults(cache, fingerprints, FACETS_NAMESPACE) if kept else None
+                      if lasting else None)
+    facets = RecordResults(cache, fingerprints, FACETS_NAMESPACE) if lasting else None
     renderer = result.renderer = Renderer(site, theme, cache, cards, facets)
 
     def to_render(pages: list[Page]) -> list[Page]:

@@ -195,9 +195,8 @@ class Indexing:
         self._running.append((number, start_pagefind(texts)))
 
     def _finish_first(self) -> None:
-        number, run = self._running[0]
-        bundle = run.bundle()
-        self._running.popleft()
+        number, run = self._running.popleft()
+        bundle = run.bundle()  # a run that fails has stopped itself
         kept = self._store.put(self._keys[number], bundle) if self._store is not None else None
         self._bundles[number] = kept or bundle  # the kept files, linked into the output, or the bytes
 
