@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,13 +36,13 @@ from advocacy.minify import published_assets
 from advocacy.page_store import PageStore
 from advocacy.pages import Page, plan_pages
 from advocacy.parallel import render_pages
-from advocacy.paths import OUTSIDE_ROOT, files_under, relative
+from advocacy.paths import OUTSIDE_ROOT, Stat, files_under, relative
 from advocacy.render import Renderer, Theme, builtin_theme_dir, markdown_settings
 from advocacy.resident import Resident
 from advocacy.search import Indexing, SearchUnavailable, search_documents
 from advocacy.site import Site, build_site
 from advocacy.url_record import UrlRecord, check_published, gone_pages, read_record, record_published
-from advocacy.write import Linked, write_output
+from advocacy.write import Linked, OutputWriter
 
 
 def load_site(root: Path, *, drafts: bool = False, base_url: str | None = None,
@@ -76,15 +77,16 @@ class Rendered:
     urls: UrlRecord = field(default_factory=UrlRecord)  # published-urls.txt as the build read it
     renderer: Renderer | None = None
     fingerprinting: Fingerprints | None = None  # what made `fingerprints`, kept for the preview's first page
+    search: Indexing | None = None  # the search index to finish (its files are not in `files`); close it after
 
 
 def render_site(root: Path, site: Site, problems: Problems, progress: Progress | None = None,
-                *, search: bool = False, cache: BuildCache | None = None,
+                *, cache: BuildCache | None = None,
                 accept_removed: bool = False) -> tuple[list[Page], dict[str, bytes | Path]]:
-    """Every output file of the site: rendered pages, theme assets and static files,
-    and with `search` the search index. A URL of published-urls.txt that no page
-    has any more is an error, unless `accept_removed`."""
-    result = render_output(root, site, problems, progress, search=search, cache=cache, accept_removed=accept_removed)
+    """Every output file of the site but its search index: rendered pages, theme assets and
+    static files. A URL of published-urls.txt that no page has any more is an error, unless
+    `accept_removed`."""
+    result = render_output(root, site, problems, progress, cache=cache, accept_removed=accept_removed)
     return result.pages, result.files  # no page store: every page is bytes
 
 
@@ -158,11 +160,14 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
         _render_into(result, renderer, todo, store, page_keys, structures, problems, progress)
         result.rendered = len(ahead) + len(todo)
         _check_share_image(root, site, problems)
-        if search and not problems.errors:
-            result.files.update(_search_index(indexing, problems))
-    finally:
+    except BaseException:
         if indexing is not None:
-            indexing.close()  # after a mistake or a failure: the index is not wanted
+            indexing.close()
+        raise
+    if indexing is not None and problems.errors:
+        indexing.close()  # a mistake: the index is not wanted
+    else:
+        result.search = indexing
     return result
 
 
@@ -233,6 +238,25 @@ def _search_indexing(site: Site, renderer: Renderer, problems: Problems,
         return None
 
 
+def _write_with_search_index(output: Path, rendered: Rendered, problems: Problems) -> dict[str, Stat]:
+    """Write the output, the search index with it once made: the pages are written while Pagefind
+    indexes (in a thread: making 9,000 folders mostly waits on the disk, Pagefind's runs on the cores)."""
+    try:
+        writer = OutputWriter(output)
+        if rendered.search is None:
+            writer.add(rendered.files)
+        else:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="write-pages") as pool:
+                pages_written = pool.submit(writer.add, rendered.files)
+                index = _search_index(rendered.search, problems)
+                pages_written.result()
+            writer.add(index)
+        return writer.finish()
+    finally:
+        if rendered.search is not None:
+            rendered.search.close()
+
+
 def _search_index(indexing: Indexing | None, problems: Problems) -> dict[str, bytes | Linked]:
     """The files of the search index, once made (none when search is unavailable)."""
     if indexing is None:
@@ -274,7 +298,7 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
                              accept_removed=accept_removed, keys=keys, fronts=fronts, first=first)
     if problems.errors:
         raise ContentError(problems)
-    written = write_output(output, rendered.files)
+    written = _write_with_search_index(output, rendered, problems)
     rendered.files.clear()  # written: its pages and search index leave memory before the cache is pickled
     paths = [page.path for page in rendered.pages]
     wrote_record = record and not drafts and record_published(root, rendered.urls, paths)

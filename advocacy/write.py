@@ -1,4 +1,5 @@
-"""Files -> the output folder, all at once.
+"""Files -> the output folder, all at once (given in parts: a build writes its pages
+while Pagefind still indexes, then the search index).
 
 The new site is made in a second folder beside the output and swapped in
 with one atomic rename, so a failed or killed build leaves the previous
@@ -73,18 +74,83 @@ class Linked:
 def write_output(output: Path, files: dict[str, bytes | Path | Linked]) -> dict[str, Stat]:
     """Make `files` (output path -> bytes, a file to copy, or a file to link) the output folder.
     Returns the stat of every file of the new output, as it stands (no second walk needed)."""
-    output = output.resolve()
-    targets: dict[str, bytes | Path | Linked] = {_inside(rel): data for rel, data in files.items()}
-    targets[MARKER] = _MARKER_TEXT
-    output.parent.mkdir(parents=True, exist_ok=True)
-    spare = spare_folder(output)
-    half_swapped = spare.with_name(spare.name + "-old")  # left by a build killed inside _swap_in's fallback
-    if half_swapped.exists() or half_swapped.is_symlink():
-        remove(half_swapped)
-    stats = _update(spare, output, targets)
-    os.chmod(spare, 0o755)  # a web server must read it
-    _swap_in(spare, output)  # moving the folder changes nothing of the files' stats
-    return stats
+    writer = OutputWriter(output)
+    writer.add(files)
+    return writer.finish()
+
+
+class OutputWriter:
+    """The output folder made from files given in parts (the pages, then the search index once
+    Pagefind has made it): the kept folder beside the output becomes exactly the files added,
+    and `finish` swaps it in. Nothing of the output changes before then."""
+
+    def __init__(self, output: Path):
+        self._output = output.resolve()
+        self._output.parent.mkdir(parents=True, exist_ok=True)
+        self._spare = spare_folder(self._output)
+        half_swapped = self._spare.with_name(self._spare.name + "-old")  # left by a build killed in _swap_in
+        if half_swapped.exists() or half_swapped.is_symlink():
+            remove(half_swapped)
+        if self._spare.is_symlink() or (self._spare.exists() and not self._spare.is_dir()):
+            self._spare.unlink()
+        self._spare.mkdir(exist_ok=True)
+        self._found, self._folders = _scan(self._spare)  # what the kept folder holds and no part named yet
+        self._needed: set[str] = set()  # the folders the parts added need
+        self._stats: dict[str, Stat] = {}  # the files added, as they stand
+        self.add({MARKER: _MARKER_TEXT})
+
+    def add(self, files: dict[str, bytes | Path | Linked]) -> None:
+        """Put `files` in the kept folder; a path given before, or where a part added before
+        has a folder, or a file, is refused (ValueError)."""
+        targets = {_inside(rel): data for rel, data in files.items()}
+        needed = {parent for rel in targets for parent in _parents(rel)} - self._needed
+        clashes = [rel for rel in targets if rel in self._stats or rel in self._needed] + \
+            [rel for rel in needed if rel in self._stats or rel in targets]
+        if clashes:
+            raise ValueError(f"two output files at one path: {clashes[0]}")
+        spare = self._spare
+        for rel in needed & self._found.keys():  # a file where a folder goes
+            os.unlink(spare / rel)
+            del self._found[rel]
+        for rel in targets.keys() & self._folders:  # a folder where a file goes: whatever is in it goes too
+            shutil.rmtree(spare / rel)
+            self._forget(rel)
+        for rel in sorted(needed - self._folders):  # parents before their children
+            os.mkdir(spare / rel)
+            self._folders.add(rel)
+        self._needed |= needed
+        for rel, data in targets.items():
+            old = self._found.pop(rel, None)
+            if old is not None:
+                if _same(old, data, spare, rel):  # most files of a build: no Path is made for them
+                    self._stats[rel] = stat_of(old)
+                    continue
+                os.unlink(spare / rel)
+            target = spare / rel
+            if isinstance(data, Linked):
+                _link_or_copy(data.path, target)
+            elif isinstance(data, Path):
+                _copy_static(data, self._output / rel, target)
+            else:
+                target.write_bytes(data)
+            self._stats[rel] = stat_of(os.lstat(target))
+
+    def finish(self) -> dict[str, Stat]:
+        """Remove what no part named, and swap the folder in as the output: the stat of each of
+        its files (moving the folder changes nothing of them)."""
+        for rel in self._found:
+            os.unlink(self._spare / rel)
+        for rel in sorted(self._folders - self._needed, key=len, reverse=True):  # the deepest first
+            os.rmdir(self._spare / rel)  # emptied above: every file under it is gone
+        os.chmod(self._spare, 0o755)  # a web server must read it
+        _swap_in(self._spare, self._output)
+        return self._stats
+
+    def _forget(self, folder: str) -> None:
+        """What the kept folder held under `folder`, removed with it."""
+        inside = folder + "/"
+        self._found = {rel: stat for rel, stat in self._found.items() if not rel.startswith(inside)}
+        self._folders = {rel for rel in self._folders if rel != folder and not rel.startswith(inside)}
 
 
 def _inside(rel: str) -> str:
@@ -94,42 +160,6 @@ def _inside(rel: str) -> str:
     if os.path.isabs(norm) or norm in (".", "..") or norm.startswith("../"):
         raise ValueError(f"refusing to write outside the output folder: {rel}")
     return norm
-
-
-def _update(spare: Path, output: Path, targets: dict[str, bytes | Path | Linked]) -> dict[str, Stat]:
-    """Turn the kept folder (or a new one) into exactly `targets`; the lstat of each file after."""
-    if spare.is_symlink() or (spare.exists() and not spare.is_dir()):
-        spare.unlink()
-    spare.mkdir(exist_ok=True)
-    found, folders = _scan(spare)
-    needed = {parent for rel in targets for parent in _parents(rel)}
-    for rel in found:
-        if rel not in targets or rel in needed:
-            os.unlink(spare / rel)
-    for rel in sorted(folders - needed, key=len, reverse=True):  # the deepest first
-        if rel in targets:  # a folder where a file goes: whatever is still in it goes too
-            shutil.rmtree(spare / rel)
-        else:
-            os.rmdir(spare / rel)  # emptied above: every file under it is gone
-    for rel in sorted(needed - folders):  # parents before their children
-        os.mkdir(spare / rel)
-    stats: dict[str, Stat] = {}
-    for rel, data in targets.items():
-        old = found.get(rel)
-        if old is not None and rel not in needed:
-            if _same(old, data, spare, rel):  # most files of a build: no Path is made for them
-                stats[rel] = stat_of(old)
-                continue
-            os.unlink(spare / rel)
-        target = spare / rel
-        if isinstance(data, Linked):
-            _link_or_copy(data.path, target)
-        elif isinstance(data, Path):
-            _copy_static(data, output / rel, target)
-        else:
-            target.write_bytes(data)
-        stats[rel] = stat_of(os.lstat(target))
-    return stats
 
 
 def _scan(folder: Path) -> tuple[dict[str, os.stat_result], set[str]]:

@@ -27,7 +27,7 @@ from advocacy.fingerprint import SITE_READS, TEMPLATE_READS, reads_outside_conte
 from advocacy.preview_page import inject
 from advocacy.render import builtin_theme_dir
 from advocacy.resident import Resident
-from advocacy.write import spare_folder, write_output
+from advocacy.write import MARKER, OutputWriter, spare_folder, write_output
 from benchmarks.build_times import edit_template
 from benchmarks.sitegen import generate
 
@@ -381,6 +381,37 @@ def test_no_file_is_written_outside_the_output_folder_and_the_old_output_stays(t
         write_output(output, {"index.html": b"new", name: b"x"})
     assert (output / "index.html").read_bytes() == b"old"
     assert not (tmp_path / "escaped.html").exists() and not Path("/tmp/escaped.html").exists()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*")
+            if path.is_file() and path.name != MARKER}
+
+
+def test_an_output_written_in_parts_is_the_files_of_its_parts_and_nothing_else(tmp_path):
+    output = tmp_path / "out"
+    write_output(output, {"a/index.html": b"1", "old/index.html": b"x", "b": b"a file", "c/d.html": b"a folder"})
+    write_output(output, {"index.html": b"between"})  # the first output is now the kept folder
+    writer = OutputWriter(output)
+    writer.add({"a/index.html": b"1", "b/index.html": b"now a folder"})  # the pages
+    writer.add({"pagefind/p.js": b"js", "c": b"now a file"})  # then the search index
+    assert _files(output) == {"index.html": b"between"}  # nothing changes before the swap
+    stats = writer.finish()
+    expected = {"a/index.html": b"1", "b/index.html": b"now a folder", "pagefind/p.js": b"js", "c": b"now a file"}
+    assert _files(output) == expected
+    assert set(stats) == set(expected) | {MARKER}
+
+
+@pytest.mark.parametrize("second", [{"x/y.html": b"again"}, {"x": b"a file where a folder is"},
+                                    {"x/y.html/z": b"a folder where a file is"}])
+def test_a_part_that_clashes_with_an_earlier_one_is_refused_and_the_output_stays(tmp_path, second):
+    output = tmp_path / "out"
+    write_output(output, {"index.html": b"old"})
+    writer = OutputWriter(output)
+    writer.add({"x/y.html": b"first"})
+    with pytest.raises(ValueError, match="two output files at one path"):
+        writer.add(second)
+    assert _files(output) == {"index.html": b"old"}
 
 
 def test_fork_map_gives_a_plain_maps_results_in_order_from_several_processes():

@@ -194,6 +194,63 @@ def test_pagefind_runs_as_a_process_so_no_thread_runs_when_pages_render(sharded,
     assert threads_at_render and set(threads_at_render) == {threads_before}
 
 
+def _added(monkeypatch, events: list[tuple[str, float]]) -> None:
+    """When the output's writer is given the pages, and the search index, (timeline events)."""
+    add = pipeline.OutputWriter.add
+
+    def timed_add(self, files):
+        part = "index" if any(path.startswith("pagefind/") for path in files) else "pages"
+        events.append((f"{part} written starts", time.perf_counter()))
+        return add(self, files)
+
+    monkeypatch.setattr(pipeline.OutputWriter, "add", timed_add)
+
+
+def test_a_fresh_build_writes_its_pages_while_pagefind_indexes(sharded, runs, monkeypatch):
+    events = _timeline(monkeypatch)
+    _added(monkeypatch, events)
+    _build(sharded)
+    ends = [at for name, at in events if name == "pagefind ends"]
+    assert len(ends) == len(runs) >= 3  # more shards than run at once: all are indexed after the render
+    pages_written = dict(events)["pages written starts"]
+    assert max(at for name, at in events if name == "render ends") < pages_written < min(ends)
+    assert dict(events)["index written starts"] > max(ends)
+    assert len(_index_text(sharded.output)) == len(NAMES)
+    assert (sharded.output / "stories/s4/index.html").is_file()
+
+
+def test_pages_that_cannot_be_written_while_pagefind_indexes_change_nothing(sharded, monkeypatch):
+    _build(sharded)
+    before = sharded.snapshot()
+    started: list = []
+    start_pagefind = advocacy.search.start_pagefind
+
+    def recorded(documents: dict[str, str]):
+        started.append(start_pagefind(documents))
+        return started[-1]
+
+    add = pipeline.OutputWriter.add
+
+    def disk_full(self, files):
+        if "index.html" not in files:
+            return add(self, files)  # the writer's own mark
+        time.sleep(0.2)  # Pagefind's runs are going by now
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(advocacy.search, "start_pagefind", recorded)
+    monkeypatch.setattr(pipeline.OutputWriter, "add", disk_full)
+    for n in range(6):  # every shard to index again
+        sharded.write(f"content/customers/c{n}.md", (sharded.root / f"content/customers/c{n}.md").read_text()
+                      .replace("A peer.", "A peer of ours."))
+    result = sharded.run("build")
+    assert result.exit_code != 0
+    assert "No space left on device; the previous output was left as it was" in result.output
+    assert sharded.snapshot() == before
+    assert started and all(run._process.poll() is not None and not run._scratch.exists() for run in started)
+    kept = sharded.root / CACHE_DIR / "search"
+    assert not any(path.name.startswith("unfinished-") for path in kept.iterdir())
+
+
 @pytest.mark.parametrize("when", ["at its start", "at its end"])
 def test_a_run_that_fails_leaves_the_site_without_its_search_index(sharded, monkeypatch, when):
     _build(sharded)

@@ -402,18 +402,18 @@ def test_the_pages_open_in_a_browser_are_rendered_and_shown_before_the_rest(site
     import advocacy.pipeline as pipeline_module
 
     shown_before_writing: list[tuple[str, str]] = []
-    real_write = pipeline_module.write_output
 
-    def write_after_a_look(*args, **kwargs):
-        def h1(path: str) -> str:
-            return BeautifulSoup((preview.folder / path).read_bytes(), "html.parser").h1.get_text(strip=True)
+    class WriterAfterALook(pipeline_module.OutputWriter):
+        def __init__(self, *args, **kwargs):
+            def h1(path: str) -> str:
+                return BeautifulSoup((preview.folder / path).read_bytes(), "html.parser").h1.get_text(strip=True)
 
-        customer_shown = "Acme Freight" if "Acme Freight" in h1("customers/acme/index.html") else "Acme Logistics"
-        shown_before_writing.append((customer_shown, h1("stories/acme-onboarding/index.html")))
-        return real_write(*args, **kwargs)
+            customer_shown = "Acme Freight" if "Acme Freight" in h1("customers/acme/index.html") else "Acme Logistics"
+            shown_before_writing.append((customer_shown, h1("stories/acme-onboarding/index.html")))
+            super().__init__(*args, **kwargs)
 
     preview.state.opened("customers/acme/")  # as the event stream of a page open on it does
-    monkeypatch.setattr(pipeline_module, "write_output", write_after_a_look)
+    monkeypatch.setattr(pipeline_module, "OutputWriter", WriterAfterALook)
     version = preview.state.version
     site.write("content/customers/acme.md", CUSTOMER.replace("Acme Logistics", "Acme Freight"))
     assert preview.rebuild(["content/customers/acme.md"]).ok
