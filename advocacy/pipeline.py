@@ -31,6 +31,7 @@ from advocacy.fingerprint import (
     file_digest,
     reads_outside_context,
 )
+from advocacy.folders_ahead import FoldersAhead
 from advocacy.last_build import InputScan, LastBuild, LastBuildRecord, known_keys, settled_keys, summarize
 from advocacy.minify import published_assets
 from advocacy.page_store import PageStore
@@ -238,11 +239,12 @@ def _search_indexing(site: Site, renderer: Renderer, problems: Problems,
         return None
 
 
-def _write_with_search_index(output: Path, rendered: Rendered, problems: Problems) -> dict[str, Stat]:
+def _write_with_search_index(output: Path, rendered: Rendered, problems: Problems,
+                             ahead: FoldersAhead | None) -> dict[str, Stat]:
     """Write the output, the search index with it once made: the pages are written while Pagefind
     indexes (in a thread: making 9,000 folders mostly waits on the disk, Pagefind's runs on the cores)."""
     try:
-        writer = OutputWriter(output)
+        writer = OutputWriter(output, ahead)
         if rendered.search is None:
             writer.add(rendered.files)
         else:
@@ -282,10 +284,11 @@ def _check_share_image(root: Path, site: Site, problems: Problems) -> None:
 def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: InputScan, started: float,
                   *, drafts: bool, base_url: str | None, build_date: dt.date, progress: Progress | None,
                   accept_removed: bool, record: bool, resident: Resident | None = None,
-                  first: FirstPages | None = None) -> BuildResult:
+                  first: FirstPages | None = None, ahead: FoldersAhead | None = None) -> BuildResult:
     """build()'s work when something changed: load, render what changed, write, record.
     A content file whose stat is the one the last build read is not read again.
-    With a `resident`, its cache is used (and saved when it closes)."""
+    With a `resident`, its cache is used (and saved when it closes). `ahead` makes the
+    kept folder's folders meanwhile, for the writer."""
     cache = resident.cache() if resident is not None else BuildCache(root)
     previous = last.previous()
     known = known_keys(previous.content_keys, inputs) if previous is not None else None
@@ -298,7 +301,7 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
                              accept_removed=accept_removed, keys=keys, fronts=fronts, first=first)
     if problems.errors:
         raise ContentError(problems)
-    written = _write_with_search_index(output, rendered, problems)
+    written = _write_with_search_index(output, rendered, problems, ahead)
     rendered.files.clear()  # written: its pages and search index leave memory before the cache is pickled
     paths = [page.path for page in rendered.pages]
     wrote_record = record and not drafts and record_published(root, rendered.urls, paths)

@@ -27,9 +27,13 @@ import shutil
 import stat as stat_mode
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advocacy.errors import UsageError
 from advocacy.paths import Stat, remove, stat_of
+
+if TYPE_CHECKING:
+    from advocacy.folders_ahead import FoldersAhead
 
 MARKER = ".advocacy-output"
 SPARE_PREFIX = ".advocacy-previous-"  # the folder beside the output that the next build turns into its site
@@ -84,7 +88,10 @@ class OutputWriter:
     Pagefind has made it): the kept folder beside the output becomes exactly the files added,
     and `finish` swaps it in. Nothing of the output changes before then."""
 
-    def __init__(self, output: Path):
+    def __init__(self, output: Path, ahead: FoldersAhead | None = None):
+        """`ahead`: the process making the kept folder's folders, if one was started (folders_ahead.py)."""
+        if ahead is not None:
+            ahead.wait()
         self._output = output.resolve()
         self._output.parent.mkdir(parents=True, exist_ok=True)
         self._spare = spare_folder(self._output)
@@ -102,8 +109,8 @@ class OutputWriter:
     def add(self, files: dict[str, bytes | Path | Linked]) -> None:
         """Put `files` in the kept folder; a path given before, or where a part added before
         has a folder, or a file, is refused (ValueError)."""
-        targets = {_inside(rel): data for rel, data in files.items()}
-        needed = {parent for rel in targets for parent in _parents(rel)} - self._needed
+        targets = {inside_output(rel): data for rel, data in files.items()}
+        needed = {parent for rel in targets for parent in parents(rel)} - self._needed
         clashes = [rel for rel in targets if rel in self._stats or rel in self._needed] + \
             [rel for rel in needed if rel in self._stats or rel in targets]
         if clashes:
@@ -153,7 +160,7 @@ class OutputWriter:
         self._folders = {rel for rel in self._folders if rel != folder and not rel.startswith(inside)}
 
 
-def _inside(rel: str) -> str:
+def inside_output(rel: str) -> str:
     """`rel` if it names a file inside the output folder. Said from its text alone: the
     kept folder is scanned and holds only real folders and files, no links, by then."""
     norm = os.path.normpath(rel)
@@ -180,7 +187,7 @@ def _scan(folder: Path) -> tuple[dict[str, os.stat_result], set[str]]:
     return files, folders
 
 
-def _parents(rel: str) -> list[str]:
+def parents(rel: str) -> list[str]:
     parts = rel.split("/")[:-1]
     return ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
 
