@@ -10,6 +10,7 @@ import random
 import re
 import shutil
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,8 @@ from advocacy.cache import CACHE_DIR, content_hash
 from advocacy.errors import Problem
 from advocacy.fingerprint import SITE_READS, TEMPLATE_READS, reads_outside_context
 from advocacy.preview_page import inject
-from advocacy.render import builtin_theme_dir
+from advocacy.markup import MarkdownRenderer
+from advocacy.render import MARKDOWN_NAMESPACE, builtin_theme_dir
 from advocacy.resident import Resident
 from advocacy.write import MARKER, OutputWriter, spare_folder, write_output
 from benchmarks.build_times import edit_template
@@ -463,6 +465,29 @@ def test_a_template_edit_renders_only_the_pages_made_with_it_or_with_what_import
     (own / "macros.html").write_text(macros + "{# a comment: still another template #}\n", encoding="utf-8")
     everything = _build(site, output)  # nearly every page imports the macros (not robots.txt, feed.xml...)
     assert len(everything.changed) > len(first.pages) * 0.9
+
+
+def test_bodies_are_kept_compressed_and_a_page_rendered_again_takes_its_body_from_the_cache(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    generate(site, 12, seed=6)
+    output = site / "output"
+    _build(site, output)
+    kept = cache_module.BuildCache(site)._old[MARKDOWN_NAMESPACE]
+    story = next((site / "content/stories").glob("*.md"))
+    body = story.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    words = re.search(r"(?:[A-Za-z]+ ){5}[A-Za-z]+", body).group().split()  # six plain words of its text
+    html = [zlib.decompress(packed).decode("utf-8") for packed in kept.values()]
+    assert all(isinstance(packed, bytes) for packed in kept.values())
+    assert sum(map(len, kept.values())) < sum(map(len, html)) / 2
+    assert any(" ".join(words) in text for text in html)
+
+    def no_markdown(self, text):
+        raise AssertionError("a body was rendered again")
+
+    monkeypatch.setattr(MarkdownRenderer, "render", no_markdown)
+    edit_template(site)  # every story page is rendered again, each with its body
+    assert _build(site, output).rendered == 12
+    assert " ".join(words) in (output / f"stories/{story.stem}/index.html").read_text(encoding="utf-8")
 
 
 def test_a_build_right_after_one_that_wrote_the_url_record_does_nothing(tmp_path):
