@@ -7,6 +7,7 @@ the rep commands and the tests load sites with it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ import jinja2
 import markdown_it
 
 from advocacy.build import BuildResult, FirstPages, Progress, build_date_from_env
-from advocacy.cache import BuildCache, content_hash
+from advocacy.cache import BuildCache, collector_paused, content_hash
 from advocacy.cards import NAMESPACE as CARD_NAMESPACE, TEMPLATE as CARD_TEMPLATE, CardCache
 from advocacy.config import CONFIG_FILE, load_config
 from advocacy.content.load import load_content
@@ -289,34 +290,42 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
     A content file whose stat is the one the last build read is not read again.
     With a `resident`, its cache is used (and saved when it closes). `ahead` makes the
     kept folder's folders meanwhile, for the writer."""
-    cache = resident.cache() if resident is not None else BuildCache(root)
-    previous = last.previous()
-    known = known_keys(previous.content_keys, inputs) if previous is not None else None
-    site, problems, keys, fronts = load_with_keys(root, drafts, base_url, build_date, cache, known)
-    if resident is not None:
-        resident.remember(keys)
-    if site is None:
-        raise ContentError(problems)
-    rendered = render_output(root, site, problems, progress, search=True, cache=cache,
-                             accept_removed=accept_removed, keys=keys, fronts=fronts, first=first)
-    if problems.errors:
-        raise ContentError(problems)
-    written = _write_with_search_index(output, rendered, problems, ahead)
-    rendered.files.clear()  # written: its pages and search index leave memory before the cache is pickled
-    paths = [page.path for page in rendered.pages]
-    wrote_record = record and not drafts and record_published(root, rendered.urls, paths)
-    if resident is None:
-        cache.save()
-    elif rendered.renderer is not None:
-        resident.remember_build(site, rendered.renderer, rendered.fingerprinting)
-    PageStore(cache).prune()
-    summary = summarize(site, rendered.pages)
-    last.save(LastBuild(summary, problems, rendered.fingerprints, inputs.trusted(), dict(inputs.racy or {}),
-                        content_keys=settled_keys(inputs, keys)), wrote_record, written)
-    changed = [page.path for page in rendered.pages if previous is None
-               or previous.fingerprints.get(page.output, "") != rendered.fingerprints.get(page.output)]
-    return BuildResult(summary, problems, output, time.perf_counter() - started,
-                       site=site, pages=rendered.pages, rendered=rendered.rendered, changed=changed)
+    # The cache and the site last the whole build. They are made with the cycle collector off (it would
+    # walk again and again their millions of objects, and find no garbage), then it skips them (forked
+    # workers share their memory pages too: a collection would write to them).
+    with collector_paused():
+        cache = resident.cache() if resident is not None else BuildCache(root)
+        previous = last.previous()
+        known = known_keys(previous.content_keys, inputs) if previous is not None else None
+        site, problems, keys, fronts = load_with_keys(root, drafts, base_url, build_date, cache, known)
+        gc.freeze()
+    try:
+        if resident is not None:
+            resident.remember(keys)
+        if site is None:
+            raise ContentError(problems)
+        rendered = render_output(root, site, problems, progress, search=True, cache=cache,
+                                 accept_removed=accept_removed, keys=keys, fronts=fronts, first=first)
+        if problems.errors:
+            raise ContentError(problems)
+        written = _write_with_search_index(output, rendered, problems, ahead)
+        rendered.files.clear()  # written: the pages and search index leave memory before the cache is pickled
+        paths = [page.path for page in rendered.pages]
+        wrote_record = record and not drafts and record_published(root, rendered.urls, paths)
+        if resident is None:
+            cache.save()
+        elif rendered.renderer is not None:
+            resident.remember_build(site, rendered.renderer, rendered.fingerprinting)
+        PageStore(cache).prune()
+        summary = summarize(site, rendered.pages)
+        last.save(LastBuild(summary, problems, rendered.fingerprints, inputs.trusted(), dict(inputs.racy or {}),
+                            content_keys=settled_keys(inputs, keys)), wrote_record, written)
+        changed = [page.path for page in rendered.pages if previous is None
+                   or previous.fingerprints.get(page.output, "") != rendered.fingerprints.get(page.output)]
+        return BuildResult(summary, problems, output, time.perf_counter() - started,
+                           site=site, pages=rendered.pages, rendered=rendered.rendered, changed=changed)
+    finally:
+        gc.unfreeze()  # in a preview, what the next build no longer holds is freed
 
 
 def _static_files(root: Path, problems: Problems) -> dict[str, Path]:

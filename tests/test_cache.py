@@ -1,14 +1,16 @@
 """The build cache: reused only when it is ours, for the same bytes and the same code."""
 
+import gc
 from pathlib import Path
 
 import pytest
 
+import advocacy.cache as cache_module
 import advocacy.content.load as load_module
 from advocacy.cache import CACHE_DIR, CACHE_FILE, BuildCache
 from advocacy.content.load import load_content
 from advocacy.errors import Problems
-from tests.conftest import CUSTOMER
+from tests.conftest import CUSTOMER, STORY
 
 
 @pytest.fixture(autouse=True)
@@ -237,3 +239,37 @@ def test_a_cache_folder_that_links_elsewhere_is_never_written_through(tmp_path):
     (tmp_path / "site" / CACHE_DIR / CACHE_FILE).symlink_to(elsewhere, target_is_directory=True)
     _save_many(tmp_path / "site", 10)
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_a_cache_is_loaded_with_the_cycle_collector_off_and_left_as_it_was(site, collecting):
+    cache = BuildCache(site.root)
+    cache.put("things", "a", {"b": [1, 2, 3]})
+    cache.save()
+    seen: list[bool] = []
+    real_loads = cache_module.pickle.loads
+
+    def loads(data):
+        seen.append(gc.isenabled())
+        return real_loads(data)
+
+    (gc.enable if collecting else gc.disable)()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(cache_module.pickle, "loads", loads)
+            assert BuildCache(site.root).get("things", "a") == {"b": [1, 2, 3]}
+        assert gc.isenabled() == collecting
+    finally:
+        gc.enable()
+    assert seen[-1] is False  # the entries: unpickled with the collector off
+
+
+def test_a_build_leaves_the_cycle_collector_on_and_nothing_frozen(site):
+    """A preview builds again and again in one process: what a build froze must be freed after it."""
+    assert site.run("build").exit_code == 0
+    site.write("content/stories/acme-onboarding.md", STORY.replace("It was slow.", "It was quick."))
+    assert site.run("build").exit_code == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    site.write("content/stories/acme-onboarding.md", STORY.replace("title:", "titel:"))
+    assert site.run("build").exit_code != 0  # a mistake: the same
+    assert gc.isenabled() and gc.get_freeze_count() == 0
