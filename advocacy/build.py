@@ -130,18 +130,9 @@ def _build_locked(root: Path, output: Path, *, drafts: bool, base_url: str | Non
             return site, plan(root, site, problems)
 
         return BuildResult(unchanged.summary, unchanged.problems, output, time.perf_counter() - started, load=load)
-    # imported here, not above: a build with nothing to do starts in a tenth of the time without them
-    from advocacy.folders_ahead import FoldersAhead
+    # imported here, not above: a build with nothing to do starts in a tenth of the time without it
+    from advocacy.pipeline import build_changed
 
-    previous = last.previous()
-    # after a fresh output, the kept folder's folders are made meanwhile, as the last output had them
-    ahead = FoldersAhead.start(output, previous.outputs) if previous is not None else None
-    try:
-        from advocacy.pipeline import build_changed
-
-        return build_changed(root, output, last, inputs, started, drafts=drafts, base_url=base_url,
-                             build_date=build_date, progress=progress, accept_removed=accept_removed,
-                             record=record, resident=resident, first=first, ahead=ahead)
-    finally:
-        if ahead is not None:
-            ahead.stop()
+    return build_changed(root, output, last, inputs, started, drafts=drafts, base_url=base_url,
+                         build_date=build_date, progress=progress, accept_removed=accept_removed, record=record,
+                         resident=resident, first=first)

@@ -4,9 +4,10 @@ After a fresh output (a first build, or an output folder deleted) there is no
 kept folder beside the output (write.py), and the next build must make one
 folder per page in it: 9,000 at 4,000 stories, seconds that mostly wait on the
 disk. The folders of the last build's output are what the next one needs, but
-for a few: a small process makes them at the start of the build, while the
-build loads, plans and fingerprints on one core, and the writer waits for it,
-then finds them made. A process, not a thread: a thread making folders would
+for a few: once the content has loaded without a mistake, a small process
+makes them while the build plans and fingerprints on one core, and the writer
+waits for it, then finds them made. A build that fails before its writer
+starts removes what the process made. A process, not a thread: a thread making folders would
 wait for Python's lock at every one while the build's thread works.
 """
 
@@ -18,6 +19,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from advocacy.paths import remove
 from advocacy.write import inside_output, parents, spare_folder
 
 # Reads the folders (NUL-separated, parents first) on stdin and makes them in the folder it runs in;
@@ -36,6 +38,8 @@ class FoldersAhead:
     """A process making folders in the kept folder beside an output; `wait` for it, or `stop` it."""
 
     def __init__(self, spare: Path, folders: list[str]):
+        self._spare = spare
+        self._taken = False
         with tempfile.TemporaryFile() as listing:  # a file, not a pipe: starting it never waits on the reader
             listing.write(b"\0".join(folder.encode("utf-8") for folder in folders))
             listing.seek(0)
@@ -62,10 +66,16 @@ class FoldersAhead:
             return None  # the writer makes them itself
 
     def wait(self) -> None:
+        """Wait for it to end: the writer takes the kept folder from then on."""
         self._process.wait()
+        self._taken = True
 
-    def stop(self) -> None:
-        """End it if it still runs (a failed build): the folders made stay, for the next build's writer."""
+    def discard(self) -> None:
+        """For a build that failed before its writer took the folder: end the process, and remove
+        the folder it began, so that a failed build leaves nothing new beside the output."""
+        if self._taken:
+            return
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
+        remove(self._spare)

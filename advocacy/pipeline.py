@@ -241,11 +241,11 @@ def _search_indexing(site: Site, renderer: Renderer, problems: Problems,
 
 
 def _write_with_search_index(output: Path, rendered: Rendered, problems: Problems,
-                             ahead: FoldersAhead | None) -> dict[str, Stat]:
+                             folders: FoldersAhead | None) -> dict[str, Stat]:
     """Write the output, the search index with it once made: the pages are written while Pagefind
     indexes (in a thread: making 9,000 folders mostly waits on the disk, Pagefind's runs on the cores)."""
     try:
-        writer = OutputWriter(output, ahead)
+        writer = OutputWriter(output, folders)
         if rendered.search is None:
             writer.add(rendered.files)
         else:
@@ -285,11 +285,10 @@ def _check_share_image(root: Path, site: Site, problems: Problems) -> None:
 def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: InputScan, started: float,
                   *, drafts: bool, base_url: str | None, build_date: dt.date, progress: Progress | None,
                   accept_removed: bool, record: bool, resident: Resident | None = None,
-                  first: FirstPages | None = None, ahead: FoldersAhead | None = None) -> BuildResult:
+                  first: FirstPages | None = None) -> BuildResult:
     """build()'s work when something changed: load, render what changed, write, record.
     A content file whose stat is the one the last build read is not read again.
-    With a `resident`, its cache is used (and saved when it closes). `ahead` makes the
-    kept folder's folders meanwhile, for the writer."""
+    With a `resident`, its cache is used (and saved when it closes)."""
     # The cache and the site last the whole build. They are made with the cycle collector off (it would
     # walk again and again their millions of objects, and find no garbage), then it skips them (forked
     # workers share their memory pages too: a collection would write to them).
@@ -299,16 +298,19 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
         known = known_keys(previous.content_keys, inputs) if previous is not None else None
         site, problems, keys, fronts = load_with_keys(root, drafts, base_url, build_date, cache, known)
         gc.freeze()
+    folders = None
     try:
         if resident is not None:
             resident.remember(keys)
         if site is None:
             raise ContentError(problems)
+        # after a fresh output, the kept folder's folders are made meanwhile, as the last output had them
+        folders = FoldersAhead.start(output, previous.outputs) if previous is not None else None
         rendered = render_output(root, site, problems, progress, search=True, cache=cache,
                                  accept_removed=accept_removed, keys=keys, fronts=fronts, first=first)
         if problems.errors:
             raise ContentError(problems)
-        written = _write_with_search_index(output, rendered, problems, ahead)
+        written = _write_with_search_index(output, rendered, problems, folders)
         rendered.files.clear()  # written: the pages and search index leave memory before the cache is pickled
         paths = [page.path for page in rendered.pages]
         wrote_record = record and not drafts and record_published(root, rendered.urls, paths)
@@ -324,6 +326,10 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
                    or previous.fingerprints.get(page.output, "") != rendered.fingerprints.get(page.output)]
         return BuildResult(summary, problems, output, time.perf_counter() - started,
                            site=site, pages=rendered.pages, rendered=rendered.rendered, changed=changed)
+    except BaseException:
+        if folders is not None:
+            folders.discard()  # a failed build leaves no kept folder it began
+        raise
     finally:
         gc.unfreeze()  # in a preview, what the next build no longer holds is freed
 

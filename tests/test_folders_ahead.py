@@ -85,16 +85,29 @@ def test_folders_made_ahead_that_the_new_output_does_not_need_are_removed(tmp_pa
     assert (output / "kept/index.html").read_bytes() == b"2"
 
 
-def test_a_build_that_fails_stops_the_process_and_the_next_one_is_whole(site: SiteFolder, started, monkeypatch):
+def test_a_build_with_a_mistake_in_its_content_makes_no_folders_ahead(site: SiteFolder, started):
     assert site.run("build").exit_code == 0
-    first = site.snapshot()
     site.write("content/stories/acme-onboarding.md", STORY.replace("title:", "titel:"))
-    monkeypatch.setattr(folders_ahead, "_MAKER", "import time; time.sleep(60)")  # still at work when the build fails
     result = site.run("build")
     assert result.exit_code != 0 and "unknown key 'titel'" in result.output
+    assert started == [] or started[0][0] is None  # the first build's start only: none after the mistake
+    assert not spare_folder(site.output.resolve()).exists()
+
+
+def test_a_build_that_fails_later_stops_the_process_and_removes_what_it_made(site: SiteFolder, started,
+                                                                              monkeypatch):
+    assert site.run("build").exit_code == 0
+    first = site.snapshot()
+    listing = sorted(path.name for path in site.root.iterdir())
+    site.write("themes/default/templates/story.html", "{% extends 'base.html' %}{% block main %}{{ nope( }}"
+               "{% endblock %}")
+    monkeypatch.setattr(folders_ahead, "_MAKER", "import time; time.sleep(60)")  # still at work when the build fails
+    result = site.run("build")
+    assert result.exit_code != 0 and "template error" in result.output
     ahead = started[-1][0]
     assert ahead is not None and ahead._process.poll() is not None  # ended, not left running
+    assert sorted(path.name for path in site.root.iterdir()) == listing + ["themes"]  # nothing new beside it
     assert site.snapshot() == first
-    site.write("content/stories/acme-onboarding.md", STORY)
+    (site.root / "themes/default/templates/story.html").unlink()
     assert site.run("build").exit_code == 0
     assert site.snapshot() == first
