@@ -7,8 +7,9 @@ disk. The folders of the last build's output are what the next one needs, but
 for a few: once the content has loaded without a mistake, a small process
 makes them while the build plans and fingerprints on one core, and the writer
 waits for it, then finds them made. A build that fails before its writer
-starts removes what the process made. A process, not a thread: a thread making folders would
-wait for Python's lock at every one while the build's thread works.
+starts removes what the process made. A process, not a thread: a thread
+making folders would wait for Python's lock at every one while the build's
+thread works.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ for folder in sys.stdin.buffer.read().split(b"\\0"):
 
 
 class FoldersAhead:
-    """A process making folders in the kept folder beside an output; `wait` for it, or `stop` it."""
+    """A process making folders in the kept folder beside an output; `wait` for it, or `discard` it."""
 
     def __init__(self, spare: Path, folders: list[str]):
         self._spare = spare

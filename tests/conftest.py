@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
+import advocacy.cache as cache_module
 from advocacy.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -87,6 +88,15 @@ class SiteFolder:
         """Every file of the output, for byte-for-byte comparisons."""
         return {p.relative_to(self.output).as_posix(): p.read_bytes()
                 for p in sorted(self.output.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def own_cache_key(tmp_path, monkeypatch):
+    """This test's own key for the build cache, as a user of its own, and the code as it was
+    (another engineer's edit of advocacy's code between two builds would start a fresh cache)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    code = cache_module.code_fingerprint()
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: code)
 
 
 @pytest.fixture

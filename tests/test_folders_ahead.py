@@ -6,18 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from advocacy import cache, folders_ahead
+from advocacy import folders_ahead
 from advocacy.folders_ahead import FoldersAhead
 from advocacy.write import OutputWriter, spare_folder, write_output
 from tests.conftest import STORY, SiteFolder
 
 
-@pytest.fixture(autouse=True)
-def own_cache_key(tmp_path, monkeypatch):
-    """This test's own key for the build cache, and the code as it was."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    code = cache.code_fingerprint()
-    monkeypatch.setattr(cache, "code_fingerprint", lambda: code)
+pytestmark = pytest.mark.usefixtures("own_cache_key")
 
 
 @pytest.fixture

@@ -38,13 +38,9 @@ ROUNDS = int(os.environ.get("ADVOCACY_INCREMENTAL_ROUNDS", "30"))
 
 
 @pytest.fixture(autouse=True)
-def own_key(tmp_path, monkeypatch):
+def own_key(own_cache_key, monkeypatch):
     """A cache key of this test's own, the code as it was, and a search index that needs no Pagefind (but
     still changes with every document, so a stale one would show as a difference)."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    # others editing advocacy's code while this runs would make every build a fresh one
-    code = cache_module.code_fingerprint()
-    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: code)
     # the shards and their reuse are advocacy's; only the indexer is stood in for
     monkeypatch.setattr(search_module, "pagefind_binary", lambda: Path(__file__))
     monkeypatch.setattr(search_module, "start_pagefind", StandInRun)

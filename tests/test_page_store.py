@@ -7,18 +7,13 @@ from pathlib import Path
 
 import pytest
 
-import advocacy.cache as cache_module
 from advocacy.cache import CACHE_DIR, BuildCache
 from advocacy.page_store import PAGES_DIR, PageStore
 
 FINGERPRINT = "ab" + "0" * 30
 
 
-@pytest.fixture(autouse=True)
-def own_key(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    code = cache_module.code_fingerprint()
-    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: code)
+pytestmark = pytest.mark.usefixtures("own_cache_key")
 
 
 def _store(root: Path) -> PageStore:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import advocacy.search
-from advocacy import cache, pipeline, search_shards
+from advocacy import pipeline, search_shards
 from advocacy.cache import CACHE_DIR
 from tests.conftest import BASE_CONFIG, SiteFolder
 
@@ -24,13 +24,7 @@ WORDS = ["aardvark", "bison", "cougar", "dingo", "eland", "ferret", "gazelle", "
 PINNED = [7, 6, 5, 6, 0, 0]  # the shards of six customers among 8: a change of the hash moves every document
 
 
-@pytest.fixture(autouse=True)
-def own_cache_key(tmp_path, monkeypatch):
-    """This test's own key for the build cache, as a user of its own, and the code as it was
-    (another engineer's edit of advocacy's code between two builds would start a fresh cache)."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    code = cache.code_fingerprint()
-    monkeypatch.setattr(cache, "code_fingerprint", lambda: code)
+pytestmark = pytest.mark.usefixtures("own_cache_key")
 
 
 @pytest.fixture
