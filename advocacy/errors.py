@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True, order=True)
@@ -15,26 +15,47 @@ class Problem:
     line: int
     message: str
     is_warning: bool = False
+    pages: tuple[str, ...] = ()  # the pages being made when it arose (a template's mistake), sorted
 
     def __str__(self) -> str:
         kind = "warning: " if self.is_warning else ""
-        return f"{self.path}:{self.line}: {kind}{self.message}"
+        return f"{self.path}:{self.line}: {kind}{self.message}{self._pages()}"
+
+    def _pages(self) -> str:
+        if not self.pages:
+            return ""
+        others = len(self.pages) - 1
+        more = f" and {others} other page{'s' * (others != 1)}" if others else ""
+        return f" (while making {self.pages[0]}{more})"
 
 
 @dataclass
 class Problems:
-    """Collects every problem of a run, so that one run reports them all."""
+    """Collects every problem of a run, so that one run reports them all. The same mistake
+    met again (a template's, on each page it makes) is one problem naming its pages."""
 
     items: list[Problem] = field(default_factory=list)
+    _places: dict[tuple, int] = field(default_factory=dict, repr=False, compare=False)  # -> its index in items
 
-    def error(self, path: str, line: int, message: str) -> None:
-        self.items.append(Problem(path, max(line, 1), message))
+    def error(self, path: str, line: int, message: str, page: str | None = None) -> None:
+        self.add(Problem(path, max(line, 1), message, pages=(page,) if page else ()))
 
     def warning(self, path: str, line: int, message: str) -> None:
-        self.items.append(Problem(path, max(line, 1), message, is_warning=True))
+        self.add(Problem(path, max(line, 1), message, is_warning=True))
+
+    def add(self, *problems: Problem) -> None:
+        for problem in problems:
+            place = (problem.path, problem.line, problem.message, problem.is_warning)
+            index = self._places.get(place)
+            if index is None:
+                self._places[place] = len(self.items)
+                self.items.append(problem)
+            else:
+                known = self.items[index]
+                self.items[index] = replace(known, pages=tuple(sorted({*known.pages, *problem.pages})))
 
     def extend(self, other: Problems) -> None:
-        self.items.extend(other.items)
+        self.add(*other.items)
 
     @property
     def errors(self) -> list[Problem]:

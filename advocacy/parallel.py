@@ -50,7 +50,7 @@ def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str |
             for chunk, outcome, found, journal in pool.imap_unordered(_render_chunk, chunks):
                 for index, data in zip(chunk, outcome):
                     results[index] = data
-                problems.items.extend(found)
+                problems.add(*found)
                 if renderer.cache is not None:
                     for namespace, key, value in journal:
                         renderer.cache.put(namespace, key, value)

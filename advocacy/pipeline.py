@@ -111,7 +111,7 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
         return Rendered()
     urls = read_record(root)
     result = Rendered(plan(root, site, problems, cache, urls), urls=urls)
-    problems.items.extend(check_published(urls, [page.path for page in result.pages], site, accept=accept_removed))
+    problems.add(*check_published(urls, [page.path for page in result.pages], site, accept=accept_removed))
     result.files.update(published_assets(theme.static_files()))
     static = _static_files(root, problems)
     result.files.update(static)

@@ -45,6 +45,8 @@ from advocacy.site import Site, Term
 from advocacy.site_files import builtin_theme_dir
 from advocacy.video import parse_video_url
 
+_OUR_OBJECT = re.compile(r"'advocacy(?:\.\w+)*\.(\w+) object'")
+
 MARKDOWN_NAMESPACE = "markdown"  # of the build cache: each body's HTML, by its text and the Markdown settings
 
 ASSETS_DIR = "assets"  # theme static files are published under /assets/
@@ -244,7 +246,7 @@ class Renderer:
             return None
         except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
             path, line = self._template_frame(exc)
-            problems.error(path, line, f"template error while making /{page.path}: {exc}")
+            problems.error(path, line, f"template error: {_readable(exc)}", page=f"/{page.path}")
             return None
         return text.encode("utf-8")
 
@@ -256,6 +258,12 @@ class Renderer:
             if frame.filename.endswith((".html", ".xml", ".txt")):
                 return self._template_path(frame.filename), frame.lineno or 1
         return "themes", 1
+
+
+def _readable(exc: BaseException) -> str:
+    """Jinja's message, with our classes by their own names: "a Story has no attribute 'x'",
+    not "'advocacy.content.records.Story object' has no attribute 'x'"."""
+    return _OUR_OBJECT.sub(r"a \1", str(exc))
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

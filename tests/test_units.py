@@ -227,6 +227,26 @@ def test_problem_format_and_sorting():
     assert str(Problem("x.md", 4, "m")) == "x.md:4: m"
 
 
+def test_the_same_mistake_on_many_pages_is_one_problem_naming_them():
+    problems = Problems()
+    for page in ("/stories/c/", "/stories/a/", "/stories/b/"):
+        problems.error("themes/default/templates/story.html", 9, "template error: 'x' is undefined", page=page)
+    problems.error("themes/default/templates/story.html", 10, "template error: 'x' is undefined", page="/stories/a/")
+    problems.warning("themes/default/templates/story.html", 9, "template error: 'x' is undefined")
+    other = Problems()
+    other.error("themes/default/templates/story.html", 9, "template error: 'x' is undefined", page="/stories/d/")
+    problems.extend(other)
+    assert [str(p) for p in problems.errors] == [
+        "themes/default/templates/story.html:9: template error: 'x' is undefined "
+        "(while making /stories/a/ and 3 other pages)",
+        "themes/default/templates/story.html:10: template error: 'x' is undefined (while making /stories/a/)",
+    ]
+    assert problems.errors[0].pages == ("/stories/a/", "/stories/b/", "/stories/c/", "/stories/d/")
+    assert len(problems.warnings) == 1  # a warning of the same words is not the error
+    two = Problem("t.html", 1, "m", pages=("/a/", "/b/"))
+    assert str(two) == "t.html:1: m (while making /a/ and 1 other page)"
+
+
 # -- field types ---------------------------------------------------------------
 
 

@@ -903,3 +903,18 @@ def test_a_comma_in_an_unquoted_flow_value_gets_a_quoting_hint(site):
         "content/stories/acme-onboarding.md:7: unknown key 'people[1].Rotterdam'; if it belongs to 'role', "
         "put that value in quotes: role: \"Depot Manager, Rotterdam\""
     ]
+
+
+def test_a_template_mistake_on_every_story_page_is_one_error_naming_the_pages(site):
+    for name in ("second", "third"):
+        site.write(f"content/stories/{name}.md", story(**{"title: How Acme cut onboarding": f"title: {name}"}))
+    site.write("themes/default/templates/story.html",
+               "{% extends 'base.html' %}{% block content %}\n<p>{{ item.titel.upper() }}</p>{% endblock %}")
+    result = site.run("build")
+    assert result.exit_code == 1
+    assert lines_of(result) == [
+        "themes/default/templates/story.html:2: template error: a Story has no attribute 'titel' "
+        "(while making /stories/acme-onboarding/ and 2 other pages)"
+    ]
+    assert result.stderr.splitlines()[-1] == f"1 error; {SUMMARY_SUFFIX}"
+    assert not site.output.exists()

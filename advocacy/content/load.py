@@ -83,7 +83,7 @@ def load_content(root: Path, problems: Problems, cache: BuildCache | None = None
             found.append((kind, rel, raw, key))
     seen: dict[tuple[str, str], str] = {}
     for (kind, rel, raw, key), (record, items) in zip(found, _parse(found, cache)):
-        problems.items.extend(items)
+        problems.add(*items)
         if isinstance(record, Invalid):
             content.invalid.append(record)
             continue
