@@ -85,11 +85,13 @@ UNUSED_BUILDS_KEPT = 20  # builds an entry of a lasting namespace may go unused 
 _ENTRIES_PER_FILE = 256  # a namespace gets more files as it grows, up to _MOST_FILES
 _MOST_FILES = 64
 _BUILDS_FILE = "builds"  # how many builds saved this cache: the clock of the lasting entries' ages
+_NONE: dict[str, Any] = {}  # the entries of a namespace that has none (never written to)
 
 
 class BuildCache:
-    """namespace -> key -> value, loaded at the start of a build and saved at its end.
-    Entries not used by a build are dropped when it saves, so the cache does not grow;
+    """namespace -> key -> value, each namespace read when a build first asks for it, and saved
+    at its end. Entries of a namespace a build used that it did not use are dropped when it saves,
+    so the cache does not grow;
     those of a lasting namespace (`keep_unused`) only after UNUSED_BUILDS_KEPT builds,
     for results a build that renders a few pages does not ask for (the cards of
     the lists it did not render). A save writes only the files whose entries changed."""
@@ -103,16 +105,21 @@ class BuildCache:
         self._used_at: dict[str, dict[str, int]] = {}
         self._files: dict[str, dict[str, tuple[int, int]]] = {}  # namespace -> file name -> (file count, index)
         self._stale: set[str] = set()  # files that are not this code's, or not intact
+        # namespace -> its files, not read yet: a namespace is read when a build first asks for it
+        # (a story edit never reads the cards, 30 MB at 4,000 stories), and one no build asks for
+        # keeps its files as they are
+        self._unread: dict[str, list[tuple[str, tuple[str, int, int]]]] = {}
         self._builds = 0
-        if self._secret:
-            self._load()
         # what the files hold (entries, and the ages of lasting ones), to tell which a save must write again
-        self._saved, self._saved_ages = dict(self._old), dict(self._used_at)
+        self._saved: dict[str, dict[str, Any]] = {}
+        self._saved_ages: dict[str, dict[str, int]] = {}
         self._new: dict[str, dict[str, Any]] = {}
-        self._lasting: set[str] = set(self._used_at)
+        self._lasting: set[str] = set()
         self._journal: list[tuple[str, str, Any]] = []
+        if self._secret:
+            self._list_files()
 
-    def _load(self) -> None:
+    def _list_files(self) -> None:
         try:
             names = sorted(os.listdir(self.path))
         except OSError:
@@ -123,17 +130,37 @@ class BuildCache:
             pass  # its clock unreadable: lasting entries count as just used
         for name in names:
             place = _place(name)
-            if place is None:
-                continue
+            if place is not None:
+                self._unread.setdefault(place[0], []).append((name, place))
+
+    def _old_of(self, namespace: str) -> dict[str, Any]:
+        """The last build's entries of `namespace`, its files read on the first call."""
+        files = self._unread.pop(namespace, None)
+        if files is not None:
+            self._read_namespace(namespace, files)
+        return self._old.get(namespace, _NONE)
+
+    def _read_namespace(self, namespace: str, files: list[tuple[str, tuple[str, int, int]]]) -> None:
+        for name, place in files:
             loaded = self._read(self.path / name, (self._fingerprint, *place))
             if loaded is None:
                 self._stale.add(name)  # made by other code, elsewhere, or damaged: removed at the next save
                 continue
             entries, used_at = loaded
-            self._old.setdefault(place[0], {}).update(entries)
+            self._old.setdefault(namespace, {}).update(entries)
             if used_at is not None:
-                self._used_at.setdefault(place[0], {}).update(used_at)
-            self._files.setdefault(place[0], {})[name] = place[1:]
+                self._used_at.setdefault(namespace, {}).update(used_at)
+                self._lasting.add(namespace)
+            self._files.setdefault(namespace, {})[name] = place[1:]
+        if namespace in self._old:
+            self._saved[namespace] = self._old[namespace]
+        if namespace in self._used_at:
+            self._saved_ages[namespace] = self._used_at[namespace]
+
+    def read_all(self) -> None:
+        """Read every namespace now: forked workers then share what this process read."""
+        for namespace in list(self._unread):
+            self._old_of(namespace)
 
     def _read(self, path: Path, header: tuple) -> tuple[dict[str, Any], dict[str, int] | None] | None:
         """A file's entries and ages, if this user's key signed it and its header is `header`
@@ -175,9 +202,9 @@ class BuildCache:
 
     def get(self, namespace: str, key: str) -> Any | None:
         """The value of this build, or of the last one (then kept for the next)."""
-        value = self._new.get(namespace, {}).get(key)
+        value = self._new.get(namespace, _NONE).get(key)
         if value is None:
-            value = self._old.get(namespace, {}).get(key)
+            value = self._old_of(namespace).get(key)
             if value is not None:
                 self._new.setdefault(namespace, {})[key] = value
         return value
@@ -217,10 +244,12 @@ class BuildCache:
     def _kept(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, int]]]:
         """What a save keeps: the entries this build used, and those of lasting namespaces
         that it did not use (with the build that last used them) for a while."""
+        for namespace in self._new:
+            self._old_of(namespace)  # its file layout and, if lasting, the entries it keeps unused
         entries = dict(self._new)
         now = self._builds + 1  # this build
         used_at: dict[str, dict[str, int]] = {}
-        for namespace in self._lasting:
+        for namespace in self._lasting - self._unread.keys():
             used, old = self._new.get(namespace, {}), self._old.get(namespace, {})
             last = self._used_at.get(namespace, {})
             used_at[namespace] = {key: now for key in used}

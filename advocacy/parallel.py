@@ -41,6 +41,7 @@ def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str |
     global _job
     _job = (renderer, pages, fingerprints, store, keys)
     if renderer.cache is not None:
+        renderer.cache.read_all()  # once, here, not in each worker
         renderer.cache.drain()  # what this process put is its own; workers send back only theirs
     results: list[bytes | Linked | None] = [None] * len(pages)
     chunks = [range(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]

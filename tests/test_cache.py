@@ -97,7 +97,7 @@ def test_entries_no_longer_used_are_dropped(site):
     site.write("content/stories/acme-onboarding.md", "---\ntitle: T2\nsummary: S\ncustomer: acme\ndate: 2025-01-01\n---\n")
     _load(site.root)
     cache = BuildCache(site.root)
-    assert len(cache._old["content"]) == 2  # the customer and the story's new version, not its old one
+    assert len(cache._old_of("content")) == 2  # the customer and the story's new version, not its old one
 
 
 def test_a_lasting_namespace_keeps_unused_entries_for_a_while_and_the_others_do_not(site):
@@ -109,6 +109,8 @@ def test_a_lasting_namespace_keeps_unused_entries_for_a_while_and_the_others_do_
         if put:
             cache.put("cards", "a card", "<article>")
             cache.put("content", "a record", "record")
+        else:  # a build that uses both namespaces, but not these entries
+            assert cache.get("cards", "another card") is None and cache.get("content", "another") is None
         cache.save()
         return cache
 
@@ -120,6 +122,39 @@ def test_a_lasting_namespace_keeps_unused_entries_for_a_while_and_the_others_do_
     one_build(put=False)
     assert BuildCache(site.root).get("cards", "a card") is None  # unused for longer: dropped
     assert cache.kept("cards") == set()  # what a build used is what prune-like callers see
+
+
+def test_a_namespace_is_read_when_first_asked_for_and_one_never_asked_for_keeps_its_files(site, monkeypatch):
+    first = BuildCache(site.root)
+    first.put("cards", "a card", "<article>")
+    first.put("content", "a record", "record")
+    first.save()
+    files = {path.name: path.read_bytes() for path in first.path.iterdir()}
+    read = []
+    real = BuildCache._read
+    monkeypatch.setattr(BuildCache, "_read", lambda self, path, header: read.append(header[1]) or real(self, path, header))
+    cache = BuildCache(site.root)
+    assert read == []
+    assert cache.get("content", "another") is None and cache.get("content", "a third") is None
+    assert read == ["content"]  # once, and not the cards
+    cache.put("content", "a new record", "new")
+    cache.save()
+    assert read == ["content"]
+    after = {path.name: path.read_bytes() for path in cache.path.iterdir()}
+    assert after["cards.1.0.pickle"] == files["cards.1.0.pickle"]  # never asked for: left as it was
+    assert after["content.1.0.pickle"] != files["content.1.0.pickle"]
+    again = BuildCache(site.root)
+    assert again.get("cards", "a card") == "<article>"
+    assert again.get("content", "a new record") == "new" and again.get("content", "a record") is None
+
+
+def test_workers_get_every_namespace_read_before_the_fork(site):
+    first = BuildCache(site.root)
+    first.put("cards", "a card", "<article>")
+    first.save()
+    cache = BuildCache(site.root)
+    cache.read_all()
+    assert cache._unread == {} and cache._old["cards"] == {"a card": "<article>"}
 
 
 def test_a_build_reuses_rendered_markdown_and_gives_the_same_output(site, monkeypatch):

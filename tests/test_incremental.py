@@ -468,7 +468,7 @@ def test_bodies_are_kept_compressed_and_a_page_rendered_again_takes_its_body_fro
     generate(site, 12, seed=6)
     output = site / "output"
     _build(site, output)
-    kept = cache_module.BuildCache(site)._old[MARKDOWN_NAMESPACE]
+    kept = cache_module.BuildCache(site)._old_of(MARKDOWN_NAMESPACE)
     story = next((site / "content/stories").glob("*.md"))
     body = story.read_text(encoding="utf-8").split("\n---\n", 1)[1]
     words = re.search(r"(?:[A-Za-z]+ ){5}[A-Za-z]+", body).group().split()  # six plain words of its text
