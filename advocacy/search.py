@@ -30,7 +30,8 @@ from markupsafe import Markup, escape
 from advocacy.cache import BuildCache, content_hash
 from advocacy.content.records import Customer, Record, Tagged
 from advocacy.facets import FACET_PARAMS
-from advocacy.search_bundle import stable_bundle
+from advocacy.paths import remove
+from advocacy.search_bundle import rewritten, stable_bundle
 from advocacy.search_shards import lay_out, split
 from advocacy.search_store import ShardStore
 from advocacy.site import Site
@@ -148,6 +149,7 @@ class Indexing:
         self._at_once = os.cpu_count() or 1
         self._running: deque[tuple[int, PagefindRun]] = deque()
         self._started: set[int] = set()  # the shards whose run was started
+        self._into: dict[int, Path | None] = {}  # shard -> the store's folder its run writes the bundle in
         self._failure: SearchUnavailable | None = None  # of a run that could not start early: `run` raises it
 
     def start(self) -> None:
@@ -192,21 +194,37 @@ class Indexing:
     def _start(self, number: int) -> None:
         self._started.add(number)
         texts = {name: document.make() for name, document in self._shards[number].items()}
-        self._running.append((number, start_pagefind(texts)))
+        # with a store, Pagefind writes the bundle in the folder that keeps it
+        into = self._into[number] = self._store.new_folder(self._keys[number]) if self._store is not None else None
+        self._running.append((number, start_pagefind(texts, into)))
 
     def _finish_first(self) -> None:
         number, run = self._running.popleft()
-        bundle = run.bundle()  # a run that fails has stopped itself
-        kept = self._store.put(self._keys[number], bundle) if self._store is not None else None
-        self._bundles[number] = kept or bundle  # the kept files, linked into the output, or the bytes
+        into = self._into.pop(number)
+        try:
+            bundle = run.bundle()  # a run that fails has stopped itself
+            if self._store is None:
+                self._bundles[number] = bundle
+                return
+            kept = self._store.put(self._keys[number], bundle, into)
+            if kept is None and any(isinstance(data, Path) for data in bundle.values()):
+                raise SearchUnavailable(f"the search index could not be kept in {self._store.folder}")
+            self._bundles[number] = kept or bundle  # the kept files, linked into the output, or the bytes
+        finally:
+            if into is not None:
+                remove(into)  # what was not kept (a kept bundle's folder has its own name by now)
 
 
 class PagefindRun:
-    """One Pagefind process over some documents, started at once; `bundle` waits for it."""
+    """One Pagefind process over some documents, started at once; `bundle` waits for it.
+    With `into`, a folder of the search store, the bundle is written there (nothing of it is
+    read or written again but the few files made reproducible), else in a scratch folder."""
 
-    def __init__(self, documents: dict[str, str]):
+    def __init__(self, documents: dict[str, str], into: Path | None = None):
         binary = pagefind_binary()
         size = sum(len(html) for html in documents.values())
+        self._into = into
+        self._kept = False  # whether the bundle in `into` was handed over
         self._scratch = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX, dir=_scratch_folder(size)))
         try:
             source = self._scratch / "site"
@@ -214,8 +232,7 @@ class PagefindRun:
                 file = source / name
                 file.parent.mkdir(parents=True, exist_ok=True)
                 file.write_text(html, encoding="utf-8")
-            command = [str(binary), "--site", str(source), "--output-path", str(self._scratch / "bundle"),
-                       "--silent"]
+            command = [str(binary), "--site", str(source), "--output-path", str(self._bundle_folder), "--silent"]
             # what it says goes to a file, not a pipe: a pipe nobody reads until the end could fill up
             with (self._scratch / "said.txt").open("wb") as said:
                 self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=said,
@@ -225,33 +242,58 @@ class PagefindRun:
             raise SearchUnavailable(f"Pagefind could not run: {exc}") from None
         self._started = time.monotonic()
 
-    def bundle(self) -> dict[str, bytes]:
-        """Path in the bundle -> bytes, in a reproducible form, once the run ends."""
+    @property
+    def _bundle_folder(self) -> Path:
+        return self._into if self._into is not None else self._scratch / "bundle"
+
+    def bundle(self) -> dict[str, bytes | Path]:
+        """Path in the bundle -> bytes, in a reproducible form, once the run ends. With `into`,
+        the files made reproducible are bytes (their first form removed), the others the files
+        Pagefind wrote there."""
         try:
             try:
                 returncode = self._process.wait(timeout=max(0.0, _TIMEOUT - (time.monotonic() - self._started)))
             except subprocess.TimeoutExpired:
                 raise SearchUnavailable(f"Pagefind could not run: it took more than {_TIMEOUT} s") from None
-            bundle = self._scratch / "bundle"
+            bundle = self._bundle_folder
             if returncode != 0 or not (bundle / "pagefind.js").is_file():
                 detail = (self._scratch / "said.txt").read_text(encoding="utf-8", errors="replace").strip().splitlines()
                 raise SearchUnavailable("Pagefind failed" + (f": {detail[-1]}" if detail else ""))
-            files = {path: file.read_bytes() for file in sorted(bundle.rglob("*"))
-                     if file.is_file() and not (path := file.relative_to(bundle).as_posix()).startswith(_UNUSED)}
+            files: dict[str, Path] = {}
+            for file in sorted(bundle.rglob("*")):
+                if file.is_file():
+                    path = file.relative_to(bundle).as_posix()
+                    if not path.startswith(_UNUSED):
+                        files[path] = file
+                    elif self._into is not None:
+                        file.unlink()
+            if self._into is None:
+                return _stable({path: file.read_bytes() for path, file in files.items()})
+            first = {path: file.read_bytes() for path, file in files.items() if rewritten(path)}
+            for path in first:
+                files.pop(path).unlink()
+            self._kept = True
+            return {**files, **_stable(first)}
         finally:
             self.stop()
-        try:
-            return stable_bundle(files)
-        except (ValueError, IndexError, KeyError, TypeError, EOFError, OSError):
-            return files  # a Pagefind of another format: it works, only not byte-reproducible
 
     def stop(self) -> None:
-        """End the process if it still runs, and remove the run's files."""
+        """End the process if it still runs, and remove the run's files (and its bundle in
+        `into`, unless it was handed over)."""
         process = getattr(self, "_process", None)
         if process is not None and process.poll() is None:
             process.kill()
             process.wait()
         shutil.rmtree(self._scratch, ignore_errors=True)
+        if self._into is not None and not self._kept:
+            shutil.rmtree(self._into, ignore_errors=True)
+
+
+def _stable(files: dict[str, bytes]) -> dict[str, bytes]:
+    try:
+        return stable_bundle(files)
+    except (ValueError, IndexError, KeyError, TypeError, EOFError, OSError):
+        return files  # a Pagefind of another format: it works, only not byte-reproducible
 
 
 start_pagefind = PagefindRun  # how Indexing starts a run (tests put a stand-in here)
@@ -259,7 +301,7 @@ start_pagefind = PagefindRun  # how Indexing starts a run (tests put a stand-in 
 
 def run_pagefind(documents: dict[str, str]) -> dict[str, bytes]:
     """One Pagefind run over `documents`: path in the bundle -> bytes, in a reproducible form."""
-    return start_pagefind(documents).bundle()
+    return start_pagefind(documents).bundle()  # type: ignore[return-value] - no `into`: bytes only
 
 
 def _scratch_folder(size: int) -> str | None:

@@ -20,6 +20,7 @@ from advocacy import cbor
 SIGNATURE = b"pagefind_dcd"
 _META = re.compile(r"pagefind\.(?P<hash>(?P<lang>[^_/]+)_[0-9a-f]+)\.pf_meta")
 _FILTER = re.compile(r"filter/(?P<hash>(?P<lang>[^_/]+)_[0-9a-f]+)\.pf_filter")
+_ENTRY = "pagefind-entry.json"
 
 
 def _read(data: bytes):
@@ -37,6 +38,11 @@ def _name(lang: str, data: bytes, length: int) -> str:
     return f"{lang}_{hashlib.sha256(data).hexdigest()[:length]}"
 
 
+def rewritten(path: str) -> bool:
+    """Whether stable_bundle may change (or rename) the bundle's file at `path`: the others it keeps as they are."""
+    return path == _ENTRY or bool(_FILTER.fullmatch(path) or _META.fullmatch(path))
+
+
 def stable_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
     """`files` (path in the bundle -> bytes) with filters and meta files in a stable order."""
     out = dict(files)
@@ -51,8 +57,7 @@ def stable_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
         renamed[match["hash"]] = new
         del out[path]
         out[f"filter/{new}.pf_filter"] = data
-    entry_path = "pagefind-entry.json"
-    entry = json.loads(files[entry_path])
+    entry = json.loads(files[_ENTRY])
     for path in sorted(files):
         match = _META.fullmatch(path)
         if not match:
@@ -67,5 +72,5 @@ def stable_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
             if language["hash"] == match["hash"]:
                 language["hash"] = new
     entry["languages"] = dict(sorted(entry["languages"].items()))
-    out[entry_path] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    out[_ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return out

@@ -9,8 +9,8 @@ be the same by its inode. Which folder and files make a shard, with each
 file's size, change time, device and inode, is written in the build cache,
 which is signed with this user's key: a file that differs (edited in place,
 planted by a checkout or an archive) is never published; at worst the shard
-is indexed again. A folder is written whole under another name and then
-renamed, so a killed build never leaves half a bundle; each build writes
+is indexed again. A folder is written whole under another name (by Pagefind
+itself: new_folder) and then renamed, so a killed build never leaves half a bundle; each build writes
 folders of its own and prunes only those no build used for ten minutes, so
 builds side by side never replace or remove what the other links.
 """
@@ -49,6 +49,10 @@ class ShardStore:
         self._used: set[str] = set()  # the keys of the bundles this build got or put
         self._changed = False
 
+    @property
+    def folder(self) -> Path:
+        return self._folder
+
     def get(self, key: str) -> dict[str, Linked] | None:
         """The files of the bundle kept for `key`, or None when there is none or a file of it is
         missing or not the one this cache's signed list names."""
@@ -75,18 +79,37 @@ class ShardStore:
         self._used.add(name)
         return files
 
-    def put(self, key: str, files: dict[str, bytes]) -> dict[str, Linked] | None:
-        """Keep `files`, the bundle of `key`, for later builds: the kept files, to link into the
-        output; None where the folder cannot be written (then nothing is kept). Each build's
-        bundle gets a folder of its own: one made beside this build is never replaced."""
+    def new_folder(self, key: str) -> Path | None:
+        """A folder, not made yet, for Pagefind to write the bundle of `key` in and `put` to keep;
+        None where the store cannot be written."""
         if not self._usable:
             return None
-        name = f"{key}.{os.getpid()}.{time.time_ns()}"
-        unfinished = self._folder / f"{_UNFINISHED}{name}"
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return self._folder / f"{_UNFINISHED}{key}.{os.getpid()}.{time.time_ns()}"
+
+    def put(self, key: str, files: dict[str, bytes | Path], folder: Path | None = None) -> dict[str, Linked] | None:
+        """Keep `files`, the bundle of `key`, for later builds: the kept files, to link into the
+        output; None where the folder cannot be written (then nothing is kept). A file given as a
+        Path is already in place in `folder` (from new_folder). Each build's bundle gets a folder
+        of its own: one made beside this build is never replaced."""
+        if not self._usable:
+            if folder is not None:
+                remove(folder)
+            return None
+        unfinished = folder or self._folder / f"{_UNFINISHED}{key}.{os.getpid()}.{time.time_ns()}"
+        name = unfinished.name.removeprefix(_UNFINISHED)
         kept: dict[str, os.stat_result] = {}
         try:
             for path, data in files.items():
                 file = unfinished / path
+                if isinstance(data, Path):
+                    if data != file:
+                        raise OSError(f"{data} is not in {unfinished}")
+                    kept[path] = os.lstat(file)
+                    continue
                 file.parent.mkdir(parents=True, exist_ok=True)
                 with file.open("xb") as out:
                     out.write(data)

@@ -49,7 +49,7 @@ def own_key(own_cache_key, monkeypatch):
 class StandInRun:
     """A Pagefind run that needs no Pagefind: its bundle changes with every document."""
 
-    def __init__(self, documents: dict[str, str]):
+    def __init__(self, documents: dict[str, str], into: Path | None = None):  # writes nowhere: `put` keeps it
         self.files = {"pagefind.js": b"//", "pagefind-entry.json": content_hash(
             *(part for item in sorted(documents.items()) for part in item)).encode()}
 

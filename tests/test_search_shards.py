@@ -34,9 +34,9 @@ def runs(monkeypatch) -> list[set[str]]:
     recorded: list[set[str]] = []
     real = advocacy.search.start_pagefind
 
-    def counted(documents: dict[str, str]):
+    def counted(documents: dict[str, str], into: Path | None = None):
         recorded.append(set(documents))
-        return real(documents)
+        return real(documents, into)
 
     monkeypatch.setattr(advocacy.search, "start_pagefind", counted)
     return recorded
@@ -117,6 +117,49 @@ def test_an_unchanged_site_runs_pagefind_for_no_shard_and_one_edit_for_one(shard
     assert len(text) == len(NAMES)
 
 
+def test_pagefind_writes_each_bundle_in_the_store_and_the_output_links_the_files_it_wrote(sharded, monkeypatch):
+    folders: list[Path] = []
+    start_pagefind = advocacy.search.start_pagefind
+
+    def recorded(documents: dict[str, str], into: Path | None = None):
+        folders.append(into)
+        return start_pagefind(documents, into)
+
+    monkeypatch.setattr(advocacy.search, "start_pagefind", recorded)
+    written: list[str] = []
+    real_open = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, mode="r", *args, **kwargs:
+                        (written.append(self.name) if "x" in mode else None) or real_open(self, mode, *args, **kwargs))
+    _build(sharded)
+    store = sharded.root / CACHE_DIR / "search"
+    assert folders and all(folder.parent == store and folder.name.startswith("unfinished-") for folder in folders)
+    kept = [store / folder.name.removeprefix("unfinished-") for folder in folders]
+    assert all(folder.is_dir() for folder in kept) and not any(folder.exists() for folder in folders)
+    # what the store wrote itself: the few files made reproducible, never a result's fragment
+    assert written and not [name for name in written if name.endswith(".pf_fragment")]
+    fragments = list((sharded.output / "pagefind").rglob("*.pf_fragment"))
+    inodes = {(f.stat().st_dev, f.stat().st_ino) for folder in kept for f in folder.rglob("*") if f.is_file()}
+    assert fragments and all((f.stat().st_dev, f.stat().st_ino) in inodes for f in fragments)
+    for folder in kept:  # Pagefind's own UIs are not kept
+        assert not [f for f in folder.rglob("*") if f.name.startswith(("pagefind-ui.", "pagefind-component-ui."))]
+
+
+def test_a_bundle_that_cannot_be_kept_leaves_the_site_without_its_search_index(sharded, monkeypatch):
+    real_rename = os.rename
+
+    def disk_full(source, target, *args, **kwargs):
+        if Path(source).name.startswith("unfinished-"):
+            raise OSError(28, "No space left on device")
+        return real_rename(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", disk_full)
+    result = sharded.run("build")
+    assert result.exit_code == 0, result.output  # a warning, not a failed build
+    assert "the search index could not be kept in" in result.output
+    assert not (sharded.output / "pagefind").exists()
+    assert not list((sharded.root / CACHE_DIR / "search").iterdir())  # nothing half made is left
+
+
 def test_renaming_a_customer_indexes_the_one_shard_of_its_items_again(sharded, runs):
     _build(sharded)
     runs.clear()
@@ -132,12 +175,12 @@ def _timeline(monkeypatch) -> list[tuple[str, float]]:
     start_pagefind = advocacy.search.start_pagefind
 
     class TimedRun:
-        def __init__(self, documents: dict[str, str]):
+        def __init__(self, documents: dict[str, str], into: Path | None = None):
             events.append(("pagefind starts", time.perf_counter()))
-            self.run = start_pagefind(documents)
+            self.run = start_pagefind(documents, into)
             self.ends_after = time.perf_counter() + 0.3
 
-        def bundle(self) -> dict[str, bytes]:
+        def bundle(self) -> dict[str, bytes | Path]:
             time.sleep(max(0.0, self.ends_after - time.perf_counter()))
             try:
                 return self.run.bundle()
@@ -219,8 +262,8 @@ def test_pages_that_cannot_be_written_while_pagefind_indexes_change_nothing(shar
     started: list = []
     start_pagefind = advocacy.search.start_pagefind
 
-    def recorded(documents: dict[str, str]):
-        started.append(start_pagefind(documents))
+    def recorded(documents: dict[str, str], into: Path | None = None):
+        started.append(start_pagefind(documents, into))
         return started[-1]
 
     add = pipeline.OutputWriter.add
@@ -251,12 +294,12 @@ def test_a_run_that_fails_leaves_the_site_without_its_search_index(sharded, monk
     start_pagefind = advocacy.search.start_pagefind
 
     class Failing:
-        def __init__(self, documents: dict[str, str]):
+        def __init__(self, documents: dict[str, str], into: Path | None = None):
             if when == "at its start":
                 raise advocacy.search.SearchUnavailable("Pagefind could not run: out of memory")
-            self.run = start_pagefind(documents)
+            self.run = start_pagefind(documents, into)
 
-        def bundle(self) -> dict[str, bytes]:
+        def bundle(self) -> dict[str, bytes | Path]:
             self.run.bundle()
             raise advocacy.search.SearchUnavailable("Pagefind failed: out of memory")
 
