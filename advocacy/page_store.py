@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 from advocacy.cache import BuildCache
 from advocacy.paths import kept_identity
@@ -51,12 +52,20 @@ class PageStore:
             return None
         file = self.folder / fingerprint
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_whole(file, lambda out: out.write(data))  # never half a page under a fingerprint's name
-            stat = file.stat()
-            self.remember(fingerprint, stat)
+            try:
+                stat = _create(file, data)
+            except FileNotFoundError:  # the store's first page
+                self.folder.mkdir(parents=True, exist_ok=True)
+                stat = _create(file, data)
+        except FileExistsError:  # left by a killed build, or made beside this one: replaced whole
+            try:
+                write_whole(file, lambda out: out.write(data))
+                stat = file.stat()
+            except OSError:
+                return None
         except OSError:
             return None
+        self.remember(fingerprint, stat)
         return Linked(file, (stat.st_dev, stat.st_ino))
 
     def remember(self, fingerprint: str, stat: os.stat_result) -> None:
@@ -81,3 +90,19 @@ class PageStore:
                     os.unlink(path)
             except OSError:
                 continue
+
+
+def _create(file: Path, data: bytes) -> os.stat_result:
+    """A new file of `data`, made under its own name: no temporary file, lock and rename per page
+    (a cold build keeps 9,000). Half a page under its name, should the build be killed while it
+    writes, is harmless: only a page the saved cache vouches for is ever used, and the next
+    build to keep that fingerprint replaces it whole."""
+    descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+            out.flush()
+            return os.fstat(out.fileno())
+    except BaseException:
+        file.unlink(missing_ok=True)
+        raise

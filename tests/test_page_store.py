@@ -58,3 +58,53 @@ def test_prune_removes_the_pages_no_build_used_for_a_while_and_keeps_the_others(
         os.utime(path, (long_ago, long_ago))
     later.prune()
     assert sorted(path.name for path in later.folder.iterdir()) == ["a" * 32, "c" * 32]  # c: made too lately
+
+
+def test_a_new_page_is_written_under_its_name_with_no_temporary_file(tmp_path, monkeypatch):
+    import advocacy.page_store as page_store
+
+    replaced = []
+    monkeypatch.setattr(page_store, "write_whole", lambda *args: replaced.append(args))
+    store = _store(tmp_path)
+    kept = store.put(FINGERPRINT, b"the page")
+    assert replaced == [] and kept.path.read_bytes() == b"the page"
+    assert [path.name for path in store.folder.iterdir()] == [FINGERPRINT]
+    assert kept.inode == (kept.path.stat().st_dev, kept.path.stat().st_ino)
+
+
+def test_half_a_page_a_killed_build_left_is_never_used_and_is_replaced_whole(tmp_path):
+    store = _store(tmp_path)
+    store.folder.mkdir(parents=True)
+    half = store.folder / FINGERPRINT
+    half.write_bytes(b"the pa")  # killed while it wrote: no cache vouches for it
+    linked = tmp_path / "an output's link"
+    linked.hardlink_to(half)
+    assert _store(tmp_path).get(FINGERPRINT) is None
+    kept = store.put(FINGERPRINT, b"the page")
+    assert kept.path.read_bytes() == b"the page" and linked.read_bytes() == b"the pa"  # a new file, not rewritten
+    store.cache.save()
+    assert _store(tmp_path).get(FINGERPRINT).path.read_bytes() == b"the page"
+
+
+def test_a_page_that_cannot_be_written_leaves_nothing_under_its_name(tmp_path, monkeypatch):
+    import os
+
+    class DiskFull:
+        def __init__(self, descriptor, mode):
+            self.file = real_fdopen(descriptor, mode)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    store = _store(tmp_path)
+    assert store.put("c" * 32, b"another page") is not None
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(os, "fdopen", DiskFull)
+    assert store.put(FINGERPRINT, b"the page") is None
+    assert [path.name for path in store.folder.iterdir()] == ["c" * 32]
