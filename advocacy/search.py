@@ -14,6 +14,7 @@ publishes neither.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -168,6 +169,10 @@ class Indexing:
         """Stop the runs still going (the index is made, or given up), and remove their files."""
         while self._running:
             self._running.popleft()[1].stop()
+        for into in self._into.values():
+            if into is not None:
+                remove(into)
+        self._into.clear()
 
     def run(self) -> dict[str, bytes | Linked]:
         """The bundle, once every shard to index is indexed. A shard's documents are made just before
@@ -196,7 +201,7 @@ class Indexing:
         texts = {name: document.make() for name, document in self._shards[number].items()}
         # with a store, Pagefind writes the bundle in the folder that keeps it
         into = self._into[number] = self._store.new_folder(self._keys[number]) if self._store is not None else None
-        self._running.append((number, start_pagefind(texts, into)))
+        self._running.append((number, start_pagefind(texts, into)))  # (close removes `into` if this fails)
 
     def _finish_first(self) -> None:
         number, run = self._running.popleft()
@@ -207,9 +212,8 @@ class Indexing:
                 self._bundles[number] = bundle
                 return
             kept = self._store.put(self._keys[number], bundle, into)
-            if kept is None and any(isinstance(data, Path) for data in bundle.values()):
-                raise SearchUnavailable(f"the search index could not be kept in {self._store.folder}")
-            self._bundles[number] = kept or bundle  # the kept files, linked into the output, or the bytes
+            # the kept files, linked into the output, or (the store could not keep them) the bytes
+            self._bundles[number] = kept or _in_memory(bundle)
         finally:
             if into is not None:
                 remove(into)  # what was not kept (a kept bundle's folder has its own name by now)
@@ -266,7 +270,9 @@ class PagefindRun:
                     if not path.startswith(_UNUSED):
                         files[path] = file
                     elif self._into is not None:
-                        file.unlink()
+                        file.unlink()  # and its folder, once empty (the playground's)
+                        with contextlib.suppress(OSError):
+                            file.parent.rmdir()
             if self._into is None:
                 return _stable({path: file.read_bytes() for path, file in files.items()})
             first = {path: file.read_bytes() for path, file in files.items() if rewritten(path)}
@@ -287,6 +293,13 @@ class PagefindRun:
         shutil.rmtree(self._scratch, ignore_errors=True)
         if self._into is not None and not self._kept:
             shutil.rmtree(self._into, ignore_errors=True)
+
+
+def _in_memory(bundle: dict[str, bytes | Path]) -> dict[str, bytes]:
+    try:
+        return {path: data.read_bytes() if isinstance(data, Path) else data for path, data in bundle.items()}
+    except OSError as exc:
+        raise SearchUnavailable(f"the search index could not be read back: {exc}") from None
 
 
 def _stable(files: dict[str, bytes]) -> dict[str, bytes]:

@@ -49,10 +49,6 @@ class ShardStore:
         self._used: set[str] = set()  # the keys of the bundles this build got or put
         self._changed = False
 
-    @property
-    def folder(self) -> Path:
-        return self._folder
-
     def get(self, key: str) -> dict[str, Linked] | None:
         """The files of the bundle kept for `key`, or None when there is none or a file of it is
         missing or not the one this cache's signed list names."""
@@ -80,24 +76,25 @@ class ShardStore:
         return files
 
     def new_folder(self, key: str) -> Path | None:
-        """A folder, not made yet, for Pagefind to write the bundle of `key` in and `put` to keep;
-        None where the store cannot be written."""
+        """A new empty folder for Pagefind to write the bundle of `key` in and `put` to keep;
+        None where the store cannot be written (then the run writes in its scratch folder)."""
         if not self._usable:
             return None
+        folder = self._folder / f"{_UNFINISHED}{key}.{os.getpid()}.{time.time_ns()}"
         try:
             self._folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir()
         except OSError:
             return None
-        return self._folder / f"{_UNFINISHED}{key}.{os.getpid()}.{time.time_ns()}"
+        return folder
 
     def put(self, key: str, files: dict[str, bytes | Path], folder: Path | None = None) -> dict[str, Linked] | None:
         """Keep `files`, the bundle of `key`, for later builds: the kept files, to link into the
         output; None where the folder cannot be written (then nothing is kept). A file given as a
-        Path is already in place in `folder` (from new_folder). Each build's bundle gets a folder
-        of its own: one made beside this build is never replaced."""
+        Path is already in place in `folder` (from new_folder), which stays where it was when
+        nothing is kept. Each build's bundle gets a folder of its own: one made beside this build
+        is never replaced."""
         if not self._usable:
-            if folder is not None:
-                remove(folder)
             return None
         unfinished = folder or self._folder / f"{_UNFINISHED}{key}.{os.getpid()}.{time.time_ns()}"
         name = unfinished.name.removeprefix(_UNFINISHED)
@@ -117,8 +114,9 @@ class ShardStore:
                     kept[path] = os.fstat(out.fileno())
             os.rename(unfinished, self._folder / name)  # the files keep their inodes and times
         except OSError:
-            remove(unfinished)
-            return None
+            if folder is None:
+                remove(unfinished)
+            return None  # (a folder from new_folder is its caller's to remove: it may read it first)
         self._cache.put(_NAMESPACE, key, (name, tuple((path, kept_identity(info)) for path, info in kept.items())))
         self._used.add(name)
         self._changed = True

@@ -144,20 +144,25 @@ def test_pagefind_writes_each_bundle_in_the_store_and_the_output_links_the_files
         assert not [f for f in folder.rglob("*") if f.name.startswith(("pagefind-ui.", "pagefind-component-ui."))]
 
 
-def test_a_bundle_that_cannot_be_kept_leaves_the_site_without_its_search_index(sharded, monkeypatch):
-    real_rename = os.rename
+@pytest.mark.parametrize("failing", ["the folder for pagefind", "the kept folder's rename"])
+def test_a_bundle_the_store_cannot_keep_is_published_all_the_same_and_nothing_half_made_stays(sharded, monkeypatch,
+                                                                                              failing):
+    def unfinished(path) -> bool:
+        return Path(path).name.startswith("unfinished-")
 
-    def disk_full(source, target, *args, **kwargs):
-        if Path(source).name.startswith("unfinished-"):
-            raise OSError(28, "No space left on device")
-        return real_rename(source, target, *args, **kwargs)
-
-    monkeypatch.setattr(os, "rename", disk_full)
-    result = sharded.run("build")
-    assert result.exit_code == 0, result.output  # a warning, not a failed build
-    assert "the search index could not be kept in" in result.output
-    assert not (sharded.output / "pagefind").exists()
-    assert not list((sharded.root / CACHE_DIR / "search").iterdir())  # nothing half made is left
+    if failing == "the folder for pagefind":
+        real_mkdir = Path.mkdir
+        monkeypatch.setattr(Path, "mkdir", lambda self, *args, **kwargs: (_ for _ in ()).throw(
+            OSError(13, "Permission denied")) if unfinished(self) else real_mkdir(self, *args, **kwargs))
+    else:
+        real_rename = os.rename
+        monkeypatch.setattr(os, "rename", lambda source, target, *args, **kwargs: (_ for _ in ()).throw(
+            OSError(28, "No space left on device")) if unfinished(source) else real_rename(source, target))
+    _build(sharded)
+    text = _index_text(sharded.output)
+    assert len(text) == len(NAMES) and "pangolin" not in " ".join(text.values())
+    assert "Ocelots" in text["/peers/stories/s11/"]
+    assert not list((sharded.root / CACHE_DIR / "search").iterdir())  # nothing kept, nothing half made
 
 
 def test_renaming_a_customer_indexes_the_one_shard_of_its_items_again(sharded, runs):
