@@ -102,7 +102,7 @@ def _digest(page: bytes, banner: str, problems: list[Problem]) -> str:
 
 def overlay(problems: list[Problem]) -> str:
     """The build errors, shown over the last good page until they are fixed."""
-    items = "".join(f"<li><b>{html.escape(p.path)}:{p.line}</b>: {html.escape(p.message)}</li>" for p in problems)
+    items = "".join(f"<li><b>{html.escape(p.path)}:{p.line}</b>: {html.escape(p.message + p.where)}</li>" for p in problems)
     count = f"{len(problems)} error" + ("s" if len(problems) != 1 else "")
     return (f'<section data-advocacy-errors role="alert">'
             f"<h2>The site could not be rebuilt: {count}. Fix and save; this page reloads by itself.</h2>"

@@ -263,7 +263,7 @@ class Renderer:
 def _readable(exc: BaseException) -> str:
     """Jinja's message, with our classes by their own names: "a Story has no attribute 'x'",
     not "'advocacy.content.records.Story object' has no attribute 'x'"."""
-    return _OUR_OBJECT.sub(r"a \1", str(exc))
+    return _OUR_OBJECT.sub(lambda match: ("an " if match[1][0] in "AEIOU" else "a ") + match[1], str(exc))
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

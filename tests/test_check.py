@@ -200,3 +200,15 @@ def test_check_without_a_site_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "advocacy.yaml" in result.stderr
     bad = CliRunner().invoke(main, ["check", "--format", "xml", "--site", str(tmp_path)])
     assert bad.exit_code == 2 and "json" in bad.stderr
+
+
+def test_json_format_names_the_pages_a_template_mistake_broke(site):
+    site.write("content/stories/second.md", STORY_WITH.format(body="x").replace("How Acme cut", "Second,"))
+    site.write("themes/default/templates/story.html",
+               "{% extends 'base.html' %}{% block content %}{{ item.titel.upper() }}{% endblock %}")
+    result = check(site, "--format", "json")
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)["errors"]
+    assert [(p["path"], p["message"], p["pages"]) for p in errors] == [
+        ("themes/default/templates/story.html", "template error: a Story has no attribute 'titel'",
+         ["/stories/acme-onboarding/", "/stories/second/"])]

@@ -241,7 +241,7 @@ def test_the_same_mistake_on_many_pages_is_one_problem_naming_them():
         "(while making /stories/a/ and 3 other pages)",
         "themes/default/templates/story.html:10: template error: 'x' is undefined (while making /stories/a/)",
     ]
-    assert problems.errors[0].pages == ("/stories/a/", "/stories/b/", "/stories/c/", "/stories/d/")
+    assert sorted(problems.errors[0].pages) == ["/stories/a/", "/stories/b/", "/stories/c/", "/stories/d/"]
     assert len(problems.warnings) == 1  # a warning of the same words is not the error
     two = Problem("t.html", 1, "m", pages=("/a/", "/b/"))
     assert str(two) == "t.html:1: m (while making /a/ and 1 other page)"
@@ -465,3 +465,15 @@ def test_a_file_s_front_key_follows_its_front_matter_and_not_its_body(newline):
     assert key(story) != key(story.replace("title: A", "title: B"))
     assert key(story) != key(story.replace("summary: S", "summary: S\n# a comment"))  # its lines move
     assert front_key("stories", "content/stories/a.md", b"", "whole-file-key", "") == "whole-file-key"
+
+
+def test_the_preview_overlay_names_the_pages_of_a_template_mistake():
+    from bs4 import BeautifulSoup
+
+    from advocacy.preview_page import overlay
+
+    problem = Problem("themes/default/templates/story.html", 9, "template error: 'x' is undefined",
+                      pages=("/stories/b/", "/stories/a/"))
+    shown = BeautifulSoup(overlay([problem]), "html.parser").find("li").get_text()
+    assert shown == ("themes/default/templates/story.html:9: template error: 'x' is undefined "
+                     "(while making /stories/a/ and 1 other page)")

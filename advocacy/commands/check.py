@@ -49,7 +49,7 @@ def check(site_dir: Path, drafts: bool, strict: bool, output_format: str) -> Non
 
 def _as_dict(problem) -> dict:
     return {"path": problem.path, "line": problem.line, "message": problem.message,
-            "severity": "warning" if problem.is_warning else "error"}
+            "severity": "warning" if problem.is_warning else "error", "pages": sorted(set(problem.pages))}
 
 
 def _summary(report, errors: list, warnings: list, strict: bool) -> str:
