@@ -24,7 +24,8 @@ import os
 import pickle
 import secrets
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -85,7 +86,8 @@ UNUSED_BUILDS_KEPT = 20  # builds an entry of a lasting namespace may go unused 
 _ENTRIES_PER_FILE = 256  # a namespace gets more files as it grows, up to _MOST_FILES
 _MOST_FILES = 64
 _BUILDS_FILE = "builds"  # how many builds saved this cache: the clock of the lasting entries' ages
-_NONE: dict[str, Any] = {}  # the entries of a namespace that has none (never written to)
+_CODE_FILE = "code"  # the fingerprint of the code that saved it last
+_NONE: Mapping[str, Any] = MappingProxyType({})  # the entries of a namespace that has none
 
 
 class BuildCache:
@@ -105,10 +107,11 @@ class BuildCache:
         self._used_at: dict[str, dict[str, int]] = {}
         self._files: dict[str, dict[str, tuple[int, int]]] = {}  # namespace -> file name -> (file count, index)
         self._stale: set[str] = set()  # files that are not this code's, or not intact
-        # namespace -> its files, not read yet: a namespace is read when a build first asks for it
-        # (a story edit never reads the cards, 30 MB at 4,000 stories), and one no build asks for
-        # keeps its files as they are
-        self._unread: dict[str, list[tuple[str, tuple[str, int, int]]]] = {}
+        # the namespaces read: a namespace's files are listed and read when a build first asks for it
+        # (a story edit never reads the cards, 30 MB at 4,000 stories); one no build asks for keeps
+        # its files as they are
+        self._read_namespaces: set[str] = set()
+        self._code_on_file: str | None = None  # the code that saved this cache last, as its file says
         self._builds = 0
         # what the files hold (entries, and the ages of lasting ones), to tell which a save must write again
         self._saved: dict[str, dict[str, Any]] = {}
@@ -117,27 +120,37 @@ class BuildCache:
         self._lasting: set[str] = set()
         self._journal: list[tuple[str, str, Any]] = []
         if self._secret:
-            self._list_files()
+            self._read_clock()
 
-    def _list_files(self) -> None:
-        try:
-            names = sorted(os.listdir(self.path))
-        except OSError:
-            return  # no cache yet
+    def _read_clock(self) -> None:
+        """The count of builds, and which code saved the cache: other code's files are all stale at once."""
         try:
             self._builds = int((self.path / _BUILDS_FILE).read_text(encoding="ascii"))
         except (OSError, ValueError):
             pass  # its clock unreadable: lasting entries count as just used
-        for name in names:
-            place = _place(name)
-            if place is not None:
-                self._unread.setdefault(place[0], []).append((name, place))
+        try:
+            self._code_on_file = (self.path / _CODE_FILE).read_text(encoding="ascii")
+        except (OSError, ValueError):
+            return  # a cache older than this file: each file's header tells
+        if self._code_on_file != self._fingerprint:  # another advocacy's cache: none of it is read
+            self._stale.update(name for name, _ in self._files_on_disk())
+            self._read_namespaces.update(place[0] for _, place in self._files_on_disk())
 
-    def _old_of(self, namespace: str) -> dict[str, Any]:
+    def _files_on_disk(self, namespace: str | None = None) -> list[tuple[str, tuple[str, int, int]]]:
+        """(file name, (namespace, file count, index)) of the cache's files, of `namespace` only if given."""
+        try:
+            names = sorted(os.listdir(self.path))
+        except OSError:
+            return []  # no cache yet
+        return [(name, place) for name in names
+                if (place := _place(name)) is not None and namespace in (None, place[0])]
+
+    def _old_of(self, namespace: str) -> Mapping[str, Any]:
         """The last build's entries of `namespace`, its files read on the first call."""
-        files = self._unread.pop(namespace, None)
-        if files is not None:
-            self._read_namespace(namespace, files)
+        if namespace not in self._read_namespaces:
+            self._read_namespaces.add(namespace)
+            if self._secret:
+                self._read_namespace(namespace, self._files_on_disk(namespace))
         return self._old.get(namespace, _NONE)
 
     def _read_namespace(self, namespace: str, files: list[tuple[str, tuple[str, int, int]]]) -> None:
@@ -159,7 +172,7 @@ class BuildCache:
 
     def read_all(self) -> None:
         """Read every namespace now: forked workers then share what this process read."""
-        for namespace in list(self._unread):
+        for namespace in sorted({place[0] for _, place in self._files_on_disk()}):
             self._old_of(namespace)
 
     def _read(self, path: Path, header: tuple) -> tuple[dict[str, Any], dict[str, int] | None] | None:
@@ -249,7 +262,7 @@ class BuildCache:
         entries = dict(self._new)
         now = self._builds + 1  # this build
         used_at: dict[str, dict[str, int]] = {}
-        for namespace in self._lasting - self._unread.keys():
+        for namespace in self._lasting & self._read_namespaces:
             used, old = self._new.get(namespace, {}), self._old.get(namespace, {})
             last = self._used_at.get(namespace, {})
             used_at[namespace] = {key: now for key in used}
@@ -274,6 +287,9 @@ class BuildCache:
             for namespace in set(entries) | set(self._files):
                 self._save_namespace(namespace, entries.get(namespace, {}), used_at.get(namespace))
             write_whole(self.path / _BUILDS_FILE, lambda file: file.write(str(self._builds + 1).encode("ascii")))
+            if self._code_on_file != self._fingerprint:
+                write_whole(self.path / _CODE_FILE, lambda file: file.write(self._fingerprint.encode("ascii")))
+                self._code_on_file = self._fingerprint
             (self.folder / f"{self.path.name}.pickle").unlink(missing_ok=True)  # the one file of older versions
         except OSError:
             return
