@@ -9,6 +9,7 @@ differs (edited in place, planted by a checkout) is not used.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -98,11 +99,14 @@ def _create(file: Path, data: bytes) -> os.stat_result:
     writes, is harmless: only a page the saved cache vouches for is ever used, and the next
     build to keep that fingerprint replaces it whole."""
     descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    made = os.fstat(descriptor)
     try:
         with os.fdopen(descriptor, "wb") as out:
             out.write(data)
             out.flush()
             return os.fstat(out.fileno())
     except BaseException:
-        file.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            if os.lstat(file).st_ino == made.st_ino:  # not a whole page another build put there since
+                file.unlink()
         raise

@@ -6,10 +6,12 @@ the next build finds them.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable
 
 from advocacy import body_reads, forked
+from advocacy.content.records import Record
 from advocacy.errors import Problem, Problems
 from advocacy.fingerprint import PageKeys
 from advocacy.page_store import PageStore
@@ -22,7 +24,7 @@ from advocacy.write import Linked
 # of a list (3 ms against 0.15 ms at 4,000 stories), and a list of 4,000 stories about 200 pages.
 PAGE_WEIGHT = 20
 MIN_PAGES = 200  # fewer pages' worth than this render as fast in one process (see docs/performance.md)
-CHUNK = 64  # pages a worker takes at a time
+CHUNK = 64  # pages' worth of work a worker takes at a time
 Progress = Callable[[int, int], None]
 
 # What the forked workers render: set just before the fork, read by _render_chunk.
@@ -34,7 +36,8 @@ def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str |
                  progress: Progress | None = None) -> list[bytes | Linked | None]:
     """Each page's bytes, or a link to them in the store (under the key `keys` gives its
     fingerprint and the bodies it read); None for a page that failed (with a problem)."""
-    workers = forked.workers_for(sum(weight(page) for page in pages), MIN_PAGES * PAGE_WEIGHT)
+    weights = [weight(page) for page in pages]
+    workers = forked.workers_for(sum(weights), MIN_PAGES * PAGE_WEIGHT)
     if workers == 1:
         done = []
         for index, page in enumerate(pages):
@@ -46,9 +49,10 @@ def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str |
     _job = (renderer, pages, fingerprints, store, keys)
     if renderer.cache is not None:
         renderer.cache.read_all()  # once, here, not in each worker
+        gc.freeze()  # and like the rest of the cache, never walked by a collection (build_changed unfreezes)
         renderer.cache.drain()  # what this process put is its own; workers send back only theirs
     results: list[bytes | Linked | None] = [None] * len(pages)
-    chunks = _chunks(len(pages), workers)
+    chunks = _chunks(weights, workers)
     finished = 0
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -69,21 +73,31 @@ def render_pages(renderer: Renderer, pages: list[Page], fingerprints: list[str |
 
 def weight(page: Page) -> int:
     """What rendering the page costs, roughly, in items of a list (PAGE_WEIGHT for the page itself):
-    the lists a rename makes again (every story's list, a topic's page) cost hundreds of pages."""
+    the lists a rename makes again (every story's list, a topic's page) cost hundreds of pages.
+    Only items count: the sitemap's lines of 9,000 pages cost little."""
     listed = 0
     for value in page.context.values():
         if isinstance(value, (list, tuple)):
-            listed += len(value)
+            listed += sum(1 for item in value if isinstance(item, Record))
         elif isinstance(value, Term):
             listed += len(value.items)
     return PAGE_WEIGHT + listed
 
 
-def _chunks(count: int, workers: int) -> list[range]:
-    """The pages in runs of CHUNK, or fewer when there are few pages (a rename's hundred, some of them
-    long lists), so that every worker gets some."""
-    size = max(1, min(CHUNK, count // (workers * 4)))
-    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+def _chunks(weights: list[int], workers: int) -> list[range]:
+    """The pages in runs of about CHUNK pages' weight, or less when there is little work (a rename's
+    hundred pages, some of them long lists), so that every worker gets some: a page heavier than
+    a run is a run alone."""
+    most = max(PAGE_WEIGHT, min(CHUNK * PAGE_WEIGHT, sum(weights) // (workers * 4)))
+    chunks, start, total = [], 0, 0
+    for index, page_weight in enumerate(weights):
+        if index > start and total + page_weight > most:
+            chunks.append(range(start, index))
+            start, total = index, 0
+        total += page_weight
+    if start < len(weights):
+        chunks.append(range(start, len(weights)))
+    return chunks
 
 
 def _render_one(renderer: Renderer, page: Page, fingerprint: str | None, store: PageStore | None,
