@@ -486,6 +486,24 @@ def test_bodies_are_kept_compressed_and_a_page_rendered_again_takes_its_body_fro
     assert " ".join(words) in (output / f"stories/{story.stem}/index.html").read_text(encoding="utf-8")
 
 
+def test_the_renderer_keeps_a_body_as_the_cache_keeps_it_not_a_second_copy(tmp_path):
+    from markupsafe import Markup
+
+    from advocacy.pipeline import load_site
+    from advocacy.render import Renderer, Theme
+
+    generate(tmp_path / "site", 4, seed=6)
+    site, _ = load_site(tmp_path / "site")
+    cache = cache_module.BuildCache(tmp_path / "site")
+    renderer = Renderer(site, Theme(tmp_path / "site", site.config.theme), cache)
+    story = site.stories[0]
+    html = renderer.body(story)
+    assert isinstance(html, Markup) and html.startswith("<")
+    kept = renderer._bodies[id(story)][1]
+    assert kept is cache.get(MARKDOWN_NAMESPACE, content_hash(renderer.markdown_settings, story.body))
+    assert renderer.body(story) == html  # from the memo, the same HTML
+
+
 def test_a_build_right_after_one_that_wrote_the_url_record_does_nothing(tmp_path):
     site = _site(tmp_path, 8, 7)
     output = site / "output"
