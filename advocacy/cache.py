@@ -133,8 +133,9 @@ class BuildCache:
         except (OSError, ValueError):
             return  # a cache older than this file: each file's header tells
         if self._code_on_file != self._fingerprint:  # another advocacy's cache: none of it is read
-            self._stale.update(name for name, _ in self._files_on_disk())
-            self._read_namespaces.update(place[0] for _, place in self._files_on_disk())
+            files = self._files_on_disk()
+            self._stale.update(name for name, _ in files)
+            self._read_namespaces.update(place[0] for _, place in files)
 
     def _files_on_disk(self, namespace: str | None = None) -> list[tuple[str, tuple[str, int, int]]]:
         """(file name, (namespace, file count, index)) of the cache's files, of `namespace` only if given."""

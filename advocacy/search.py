@@ -222,13 +222,13 @@ class Indexing:
 class PagefindRun:
     """One Pagefind process over some documents, started at once; `bundle` waits for it.
     With `into`, a folder of the search store, the bundle is written there (nothing of it is
-    read or written again but the few files made reproducible), else in a scratch folder."""
+    read or written again but the few files made reproducible), else in a scratch folder.
+    `into` is its giver's to remove (Indexing), kept or not."""
 
     def __init__(self, documents: dict[str, str], into: Path | None = None):
         binary = pagefind_binary()
         size = sum(len(html) for html in documents.values())
         self._into = into
-        self._kept = False  # whether the bundle in `into` was handed over
         self._scratch = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX, dir=_scratch_folder(size)))
         try:
             source = self._scratch / "site"
@@ -278,21 +278,17 @@ class PagefindRun:
             first = {path: file.read_bytes() for path, file in files.items() if rewritten(path)}
             for path in first:
                 files.pop(path).unlink()
-            self._kept = True
             return {**files, **_stable(first)}
         finally:
             self.stop()
 
     def stop(self) -> None:
-        """End the process if it still runs, and remove the run's files (and its bundle in
-        `into`, unless it was handed over)."""
+        """End the process if it still runs, and remove the run's files."""
         process = getattr(self, "_process", None)
         if process is not None and process.poll() is None:
             process.kill()
             process.wait()
         shutil.rmtree(self._scratch, ignore_errors=True)
-        if self._into is not None and not self._kept:
-            shutil.rmtree(self._into, ignore_errors=True)
 
 
 def _in_memory(bundle: dict[str, bytes | Path]) -> dict[str, bytes]:

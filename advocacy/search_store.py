@@ -10,8 +10,9 @@ file's size, change time, device and inode, is written in the build cache,
 which is signed with this user's key: a file that differs (edited in place,
 planted by a checkout or an archive) is never published; at worst the shard
 is indexed again. A folder is written whole under another name (by Pagefind
-itself: new_folder) and then renamed, so a killed build never leaves half a bundle; each build writes
-folders of its own and prunes only those no build used for ten minutes, so
+itself: new_folder) and then renamed, so a killed build never leaves half a
+bundle; each build writes folders of its own and prunes only those no build
+used for ten minutes, so
 builds side by side never replace or remove what the other links.
 """
 
