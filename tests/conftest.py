@@ -53,6 +53,13 @@ It was slow.
 """
 
 
+def pytest_collection_modifyitems(items):
+    """The tests that drive the browser run last. Playwright keeps a thread for the rest of the
+    session, and a process with another thread never forks render workers (forked.workers_for):
+    so every other test builds as `advocacy build` does, on every core where its site is big enough."""
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
+
+
 class SiteFolder:
     """A site in a temporary folder: write files, run the CLI, read the output."""
 

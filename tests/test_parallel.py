@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
+import os
 import shutil
+import threading
 
 import pytest
 
@@ -73,3 +75,11 @@ def _differences(comparison: filecmp.dircmp, prefix: str = "") -> list[str]:
     for name, sub in comparison.subdirs.items():
         found += _differences(sub, f"{prefix}{name}/")
     return found
+
+
+def test_no_earlier_test_leaves_a_thread_that_would_keep_builds_from_forking():
+    """conftest runs the browser tests last: Playwright's thread, alive for the rest of the session,
+    would make every later build render in one process, and the forked path go untested."""
+    if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: builds never fork")
+    assert forked.workers_for(10**6, 1) > 1, [thread.name for thread in threading.enumerate()]
