@@ -7,20 +7,15 @@ what is left out of the site (drafts, even in a --drafts build, and
 withheld items) is never indexed. The index is made of shards
 (search_shards), each its own Pagefind bundle; a shard whose documents are
 those of an earlier build is taken from the build's cache (search_store),
-so a build re-runs Pagefind only for the shards that changed. The bundles
-become part of the output before it is swapped in, so a failed build
-publishes neither.
+so a build runs Pagefind (pagefind_run) only for the shards that changed.
+The bundles become part of the output before it is swapped in, so a failed
+build publishes neither.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
-import shutil
-import subprocess
-import tempfile
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,36 +26,14 @@ from markupsafe import Markup, escape
 from advocacy.cache import BuildCache, content_hash
 from advocacy.content.records import Customer, Record, Tagged
 from advocacy.facets import FACET_PARAMS
+from advocacy.pagefind_run import PagefindRun, SearchUnavailable, pagefind_binary, remove_abandoned_runs
 from advocacy.paths import remove
-from advocacy.search_bundle import rewritten, stable_bundle
 from advocacy.search_shards import lay_out, split
 from advocacy.search_store import ShardStore
 from advocacy.site import Site
 from advocacy.write import Linked
 
 BUNDLE_DIR = "pagefind"  # published at /pagefind/
-# The bundle files the search page never loads: Pagefind's own UIs and the indexing playground.
-_UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.", "playground/")
-_TIMEOUT = 600  # seconds; 5,000 items take a few
-_SCRATCH_PREFIX = "advocacy-search-"
-_MEMORY_FOLDER = Path("/dev/shm")
-_MEMORY_SPARE = 64 << 20  # bytes of the memory folder left free, besides a run's own files
-
-
-class SearchUnavailable(Exception):
-    """Pagefind could not run here; the site builds without a search index."""
-
-
-def pagefind_binary() -> Path:
-    """The Pagefind executable of the `pagefind[bin]` package."""
-    try:
-        from pagefind_bin import get_executable
-    except ImportError:
-        raise SearchUnavailable("the Pagefind binary is not installed (pip install 'pagefind[bin]')") from None
-    try:
-        return Path(get_executable())
-    except FileNotFoundError as exc:
-        raise SearchUnavailable(f"the Pagefind binary is missing: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -192,8 +165,7 @@ class Indexing:
         if self._store is not None:
             self._store.prune()
         if self.missing:
-            for folder in (_MEMORY_FOLDER, Path(tempfile.gettempdir())):
-                _remove_abandoned_runs(folder)
+            remove_abandoned_runs()
         return lay_out(self._bundles, f"{BUNDLE_DIR}/")
 
     def _start(self, number: int) -> None:
@@ -219,78 +191,6 @@ class Indexing:
                 remove(into)  # what was not kept (a kept bundle's folder has its own name by now)
 
 
-class PagefindRun:
-    """One Pagefind process over some documents, started at once; `bundle` waits for it.
-    With `into`, a folder of the search store, the bundle is written there (nothing of it is
-    read or written again but the few files made reproducible), else in a scratch folder.
-    `into` is its giver's to remove (Indexing), kept or not."""
-
-    def __init__(self, documents: dict[str, str], into: Path | None = None):
-        binary = pagefind_binary()
-        size = sum(len(html) for html in documents.values())
-        self._into = into
-        self._scratch = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX, dir=_scratch_folder(size)))
-        try:
-            source = self._scratch / "site"
-            for name, html in documents.items():
-                file = source / name
-                file.parent.mkdir(parents=True, exist_ok=True)
-                file.write_text(html, encoding="utf-8")
-            command = [str(binary), "--site", str(source), "--output-path", str(self._bundle_folder), "--silent"]
-            # what it says goes to a file, not a pipe: a pipe nobody reads until the end could fill up
-            with (self._scratch / "said.txt").open("wb") as said:
-                self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=said,
-                                                 stderr=subprocess.STDOUT)
-        except OSError as exc:
-            self.stop()
-            raise SearchUnavailable(f"Pagefind could not run: {exc}") from None
-        self._started = time.monotonic()
-
-    @property
-    def _bundle_folder(self) -> Path:
-        return self._into if self._into is not None else self._scratch / "bundle"
-
-    def bundle(self) -> dict[str, bytes | Path]:
-        """Path in the bundle -> bytes, in a reproducible form, once the run ends. With `into`,
-        the files made reproducible are bytes (their first form removed), the others the files
-        Pagefind wrote there."""
-        try:
-            try:
-                returncode = self._process.wait(timeout=max(0.0, _TIMEOUT - (time.monotonic() - self._started)))
-            except subprocess.TimeoutExpired:
-                raise SearchUnavailable(f"Pagefind could not run: it took more than {_TIMEOUT} s") from None
-            bundle = self._bundle_folder
-            if returncode != 0 or not (bundle / "pagefind.js").is_file():
-                detail = (self._scratch / "said.txt").read_text(encoding="utf-8", errors="replace").strip().splitlines()
-                raise SearchUnavailable("Pagefind failed" + (f": {detail[-1]}" if detail else ""))
-            files: dict[str, Path] = {}
-            for file in sorted(bundle.rglob("*")):
-                if file.is_file():
-                    path = file.relative_to(bundle).as_posix()
-                    if not path.startswith(_UNUSED):
-                        files[path] = file
-                    elif self._into is not None:
-                        file.unlink()  # and its folder, once empty (the playground's)
-                        with contextlib.suppress(OSError):
-                            file.parent.rmdir()
-            if self._into is None:
-                return _stable({path: file.read_bytes() for path, file in files.items()})
-            first = {path: file.read_bytes() for path, file in files.items() if rewritten(path)}
-            for path in first:
-                files.pop(path).unlink()
-            return {**files, **_stable(first)}
-        finally:
-            self.stop()
-
-    def stop(self) -> None:
-        """End the process if it still runs, and remove the run's files."""
-        process = getattr(self, "_process", None)
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait()
-        shutil.rmtree(self._scratch, ignore_errors=True)
-
-
 def _in_memory(bundle: dict[str, bytes | Path]) -> dict[str, bytes]:
     try:
         return {path: data.read_bytes() if isinstance(data, Path) else data for path, data in bundle.items()}
@@ -298,47 +198,4 @@ def _in_memory(bundle: dict[str, bytes | Path]) -> dict[str, bytes]:
         raise SearchUnavailable(f"the search index could not be read back: {exc}") from None
 
 
-def _stable(files: dict[str, bytes]) -> dict[str, bytes]:
-    try:
-        return stable_bundle(files)
-    except (ValueError, IndexError, KeyError, TypeError, EOFError, OSError):
-        return files  # a Pagefind of another format: it works, only not byte-reproducible
-
-
 start_pagefind = PagefindRun  # how Indexing starts a run (tests put a stand-in here)
-
-
-def run_pagefind(documents: dict[str, str]) -> dict[str, bytes]:
-    """One Pagefind run over `documents`: path in the bundle -> bytes, in a reproducible form."""
-    return start_pagefind(documents).bundle()  # type: ignore[return-value] - no `into`: bytes only
-
-
-def _scratch_folder(size: int) -> str | None:
-    """Where a Pagefind run's files go: a folder in memory where the system has one with room
-    for them (a run writes a file per document and reads back a file per document, which on a
-    disk cost nearly as much as the indexing), else the usual temporary folder."""
-    try:
-        room = os.statvfs(_MEMORY_FOLDER)
-    except OSError:
-        return None
-    # the documents, their bundle (smaller), and as much for the run going on beside this one
-    usable = os.access(_MEMORY_FOLDER, os.W_OK | os.X_OK) and room.f_bavail * room.f_frsize > 4 * size + _MEMORY_SPARE
-    return str(_MEMORY_FOLDER) if usable else None
-
-
-def _remove_abandoned_runs(folder: Path) -> None:
-    """Remove the files of Pagefind runs in `folder` whose build was killed (a run ends within
-    _TIMEOUT): in the memory folder they would hold memory until the next restart. Another
-    user's are private to them (made 0700), so they stay."""
-    too_old = time.time() - 2 * _TIMEOUT
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if (entry.name.startswith(_SCRATCH_PREFIX) and entry.is_dir(follow_symlinks=False)
-                    and entry.stat(follow_symlinks=False).st_mtime < too_old):
-                shutil.rmtree(entry.path, ignore_errors=True)
-        except OSError:
-            continue

@@ -149,13 +149,13 @@ def first_query(output: Path, query: str) -> dict[str, int] | None:
 
 def _timed(work: Callable[[], dict[str, bytes]]) -> tuple[dict[str, bytes], str]:
     """What `work` returns, and its wall time, Pagefind's CPU time and the number of Pagefind runs."""
-    real, runs = advocacy.search.run_pagefind, []
-    advocacy.search.run_pagefind = lambda documents: runs.append(len(documents)) or real(documents)
+    real, runs = advocacy.search.start_pagefind, []
+    advocacy.search.start_pagefind = lambda documents, *rest: runs.append(len(documents)) or real(documents, *rest)
     before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     try:
         result = work()
     finally:
-        advocacy.search.run_pagefind = real
+        advocacy.search.start_pagefind = real
     wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     return result, (f"{wall:.2f} s ({cpu:.2f} s of CPU in Pagefind), {len(runs)} Pagefind runs "

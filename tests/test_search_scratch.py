@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import advocacy.search
-from advocacy.search import Document, build_index, run_pagefind
+import advocacy.pagefind_run
+from advocacy.pagefind_run import run_pagefind
+from advocacy.search import Document, build_index
 
 DOCUMENT = ('<!doctype html><html lang="en"><head><title>Ocelots</title></head>'
             '<body data-pagefind-body><h1>Ocelots</h1><p>The ocelot of the story.</p></body></html>')
@@ -28,14 +29,14 @@ def run_folders(monkeypatch) -> list[Path]:
         recorded.append(Path(command[command.index("--site") + 1]))
         return real(command, **kwargs)
 
-    monkeypatch.setattr(advocacy.search.subprocess, "Popen", recording)
+    monkeypatch.setattr(advocacy.pagefind_run.subprocess, "Popen", recording)
     return recorded
 
 
 def test_pagefind_runs_in_the_memory_folder_and_leaves_nothing_there(tmp_path, monkeypatch, run_folders):
     memory = tmp_path / "shm"
     memory.mkdir()
-    monkeypatch.setattr(advocacy.search, "_MEMORY_FOLDER", memory)
+    monkeypatch.setattr(advocacy.pagefind_run, "_MEMORY_FOLDER", memory)
     bundle = run_pagefind({"c/stories/s.html": DOCUMENT})
     assert "pagefind.js" in bundle
     assert [memory in folder.parents for folder in run_folders] == [True]
@@ -49,12 +50,12 @@ def test_pagefind_runs_in_the_usual_temporary_folder_without_room_in_memory(tmp_
     if memory_folder != "missing":
         memory.mkdir()
     if memory_folder == "full":
-        monkeypatch.setattr(advocacy.search, "_MEMORY_SPARE", os.statvfs(memory).f_bavail * os.statvfs(memory).f_frsize)
+        monkeypatch.setattr(advocacy.pagefind_run, "_MEMORY_SPARE", os.statvfs(memory).f_bavail * os.statvfs(memory).f_frsize)
     if memory_folder == "read-only":
         if os.geteuid() == 0:
             pytest.skip("root writes in a read-only folder")
         memory.chmod(0o555)
-    monkeypatch.setattr(advocacy.search, "_MEMORY_FOLDER", memory)
+    monkeypatch.setattr(advocacy.pagefind_run, "_MEMORY_FOLDER", memory)
     assert "pagefind.js" in run_pagefind({"c/stories/s.html": DOCUMENT})
     assert [folder.parent.parent for folder in run_folders] == [Path(tempfile.gettempdir())]
 
@@ -62,7 +63,7 @@ def test_pagefind_runs_in_the_usual_temporary_folder_without_room_in_memory(tmp_
 def test_a_run_removes_what_the_runs_of_killed_builds_left(tmp_path, monkeypatch):
     memory = tmp_path / "shm"
     memory.mkdir()
-    monkeypatch.setattr(advocacy.search, "_MEMORY_FOLDER", memory)
+    monkeypatch.setattr(advocacy.pagefind_run, "_MEMORY_FOLDER", memory)
     hours_ago = time.time() - 7200
     for name in ("advocacy-search-killed", "advocacy-search-running", "someone-else"):
         (memory / name / "site").mkdir(parents=True)
