@@ -48,6 +48,7 @@ _SITE_READ = re.compile(r"\bsite\b(\s*\.\s*(\w+))?")
 T = TypeVar("T")
 _REFERENCES = "template-references"  # a template's source -> the templates it names
 _SHARED = 16  # lists longer than this are kept walked: the site's lists, which many pages show
+PAGE_FINGERPRINTS = "page-fingerprints"  # of the build cache: what the site is made of -> every page's fingerprint
 
 
 class Unfingerprintable(TypeError):
@@ -202,6 +203,17 @@ class Fingerprints:
             return None
         return content_hash(self.global_fingerprint, self.templates.of(page.template), page.path, page.template,
                             repr(page.in_sitemap), context, extra)
+
+    def of_pages(self, pages: list[Page], cache: BuildCache) -> dict[str, str | None]:
+        """Every page's fingerprint (`of`), by its output. A walk reaches nothing but what the global
+        fingerprint, the pages' templates and every record's front matter are made from, and the
+        pages are planned from these alone: while all are those of an earlier build, that build's
+        fingerprints are taken as they are, and no page is walked (most of what an edit of a story's
+        text costs otherwise: 8,876 walks, 0.5 s at 4,000 stories)."""
+        key = content_hash(self.global_fingerprint, repr(sorted(self._fronts.items())),
+                           repr([(page.output, page.template, page.in_sitemap, self.templates.of(page.template))
+                                 for page in pages]))
+        return cache.get_or_make(PAGE_FINGERPRINTS, key, lambda: {page.output: self.of(page) for page in pages})
 
     def reread(self, path: str, key: str, front: str) -> None:
         """`path` holds other bytes now (`key`, `front`: see load.front_key): a record read from it again

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,7 +127,7 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     facets = RecordResults(cache, fingerprints, FACETS_NAMESPACE) if lasting else None
     renderer = result.renderer = Renderer(site, theme, cache, cards, facets)
 
-    def to_render(pages: list[Page]) -> list[Page]:
+    def to_render(pages: list[Page], fingerprint_of: Callable[[Page], str | None] | None) -> list[Page]:
         """The pages an earlier build did not render (the others are linked from the store)."""
         todo = []
         for page in pages:
@@ -135,7 +136,7 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
                 problems.error(relative(taken, root) if isinstance(taken, Path) else "static",
                                1, f"this file would replace the page /{page.path}; rename or remove it")
                 continue
-            fingerprint = fingerprints.of(page) if fingerprints is not None else None
+            fingerprint = fingerprint_of(page) if fingerprint_of is not None else None
             if fingerprint is not None:
                 structures[page.output] = fingerprint
                 key = page_keys.known(fingerprint)
@@ -148,7 +149,8 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
         return todo
 
     wanted = first.paths if first is not None else set()
-    ahead = to_render([page for page in result.pages if page.path in wanted])
+    ahead = to_render([page for page in result.pages if page.path in wanted],
+                      fingerprints.of if fingerprints is not None else None)
     _render_into(result, renderer, ahead, store, page_keys, structures, problems)
     if ahead and first is not None and not problems.errors:
         first.show({page.output: _read(result.files[page.output]) for page in ahead if page.output in result.files})
@@ -158,7 +160,10 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
     try:
         if indexing is not None:
             indexing.start()
-        todo = to_render([page for page in result.pages if page.path not in wanted])
+        # (the pages shown first were fingerprinted alone: these are walked only when the site changed)
+        known = fingerprints.of_pages(result.pages, cache) if fingerprints is not None else None
+        todo = to_render([page for page in result.pages if page.path not in wanted],
+                         (lambda page: known[page.output]) if known is not None else None)
         _render_into(result, renderer, todo, store, page_keys, structures, problems, progress)
         result.rendered = len(ahead) + len(todo)
         _check_share_image(root, site, problems)

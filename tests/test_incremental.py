@@ -255,6 +255,35 @@ def test_an_edit_of_a_story_s_text_renders_only_the_pages_that_show_its_text(tmp
     assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
 
 
+def test_pages_are_walked_again_only_when_what_a_walk_reaches_changed(tmp_path, monkeypatch):
+    """An edit of a story's text leaves every page's fingerprint as it was: the build takes them from
+    the cache and walks no page. An edit of its front matter, or a new template, walks them all."""
+    from advocacy.fingerprint import Fingerprints
+
+    site = _site(tmp_path, 30, 5)
+    output = site / "output"
+    pages = len(_build(site, output).pages)
+    walked: list[str] = []
+    of = Fingerprints.of
+    monkeypatch.setattr(Fingerprints, "of", lambda self, page: walked.append(page.path) or of(self, page))
+    story = site / "content" / "stories" / "story-17.md"
+
+    def walks_after(edit) -> int:
+        walked.clear()
+        edit()
+        result = _build(site, output)
+        walks = len(walked)
+        assert result.changed and _differences(output, _clean_build(site, tmp_path / "clean")) == []
+        return walks
+
+    assert walks_after(lambda: story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n",
+                                                encoding="utf-8")) == 0
+    assert walks_after(lambda: _set_field(story, "title", "A title its card shows")) == pages
+    assert walks_after(lambda: edit_template(site)) == pages
+    assert walks_after(lambda: story.write_text(story.read_text(encoding="utf-8") + "\nAnd one more.\n",
+                                                encoding="utf-8")) == 0
+
+
 def test_a_testimonial_s_text_renders_again_the_list_whose_cards_were_taken_from_the_cache(tmp_path):
     """The testimonials' cards show their text: a list rendered with kept cards still depends on it."""
     site = _site(tmp_path, 30, 5)
