@@ -39,7 +39,8 @@ def facets_for(site: Site, kind: str) -> list[Facet]:
     facets = []
     for key, param in FACET_PARAMS:
         taxonomy = site.taxonomies[key]
-        options = tuple(Option(term, len(term.of_kind(kind))) for term in taxonomy.terms if term.of_kind(kind))
+        counts = [(term, sum(1 for item in term.items if item.kind == kind)) for term in taxonomy.terms]
+        options = tuple(Option(term, count) for term, count in counts if count)
         if options:
             facets.append(Facet(param, taxonomy.spec.singular, options))
     return facets
