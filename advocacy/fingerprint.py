@@ -204,16 +204,16 @@ class Fingerprints:
         return content_hash(self.global_fingerprint, self.templates.of(page.template), page.path, page.template,
                             repr(page.in_sitemap), context, extra)
 
-    def of_pages(self, pages: list[Page], cache: BuildCache) -> dict[str, str | None]:
-        """Every page's fingerprint (`of`), by its output. A walk reaches nothing but what the global
-        fingerprint, the pages' templates and every record's front matter are made from, and the
-        pages are planned from these alone: while all are those of an earlier build, that build's
+    def of_pages(self, pages: list[Page], cache: BuildCache) -> list[str | None]:
+        """Every page's fingerprint (`of`), in the order of `pages`. A walk reaches nothing but what
+        the global fingerprint, the page (its path and template) and every record's front matter are
+        made from: while all are those of an earlier build, with the same pages, that build's
         fingerprints are taken as they are, and no page is walked (most of what an edit of a story's
         text costs otherwise: 8,876 walks, 0.5 s at 4,000 stories)."""
         key = content_hash(self.global_fingerprint, repr(sorted(self._fronts.items())),
-                           repr([(page.output, page.template, page.in_sitemap, self.templates.of(page.template))
+                           repr([(page.path, page.template, page.in_sitemap, self.templates.of(page.template))
                                  for page in pages]))
-        return cache.get_or_make(PAGE_FINGERPRINTS, key, lambda: {page.output: self.of(page) for page in pages})
+        return cache.get_or_make(PAGE_FINGERPRINTS, key, lambda: [self.of(page) for page in pages])
 
     def reread(self, path: str, key: str, front: str) -> None:
         """`path` holds other bytes now (`key`, `front`: see load.front_key): a record read from it again

@@ -161,9 +161,10 @@ def render_output(root: Path, site: Site, problems: Problems, progress: Progress
         if indexing is not None:
             indexing.start()
         # (the pages shown first were fingerprinted alone: these are walked only when the site changed)
-        known = fingerprints.of_pages(result.pages, cache) if fingerprints is not None else None
+        known = (dict(zip(map(id, result.pages), fingerprints.of_pages(result.pages, cache)))
+                 if fingerprints is not None else None)
         todo = to_render([page for page in result.pages if page.path not in wanted],
-                         (lambda page: known[page.output]) if known is not None else None)
+                         (lambda page: known[id(page)]) if known is not None else None)
         _render_into(result, renderer, todo, store, page_keys, structures, problems, progress)
         result.rendered = len(ahead) + len(todo)
         _check_share_image(root, site, problems)

@@ -284,6 +284,22 @@ def test_pages_are_walked_again_only_when_what_a_walk_reaches_changed(tmp_path, 
                                                 encoding="utf-8")) == 0
 
 
+def test_a_gone_page_whose_address_is_respelled_in_the_url_record_is_made_again(tmp_path):
+    """A "no longer available" topic page takes its path from published-urls.txt: written there
+    as its file ('x/index.html' for 'x/'), its page shows that address, as a clean build's does."""
+    site = _site(tmp_path, 10, 5)
+    output = site / "output"
+    story = site / "content" / "stories" / "story-3.md"
+    _set_field(story, "products", '["Zeta Widget"]')
+    _build(site, output)
+    _set_field(story, "products", "[]")
+    _build(site, output)
+    record = site / "published-urls.txt"
+    record.write_text(record.read_text().replace("/products/zeta-widget/\n", "/products/zeta-widget/index.html\n"))
+    assert _build(site, output).rendered == 1
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+
+
 def test_a_testimonial_s_text_renders_again_the_list_whose_cards_were_taken_from_the_cache(tmp_path):
     """The testimonials' cards show their text: a list rendered with kept cards still depends on it."""
     site = _site(tmp_path, 30, 5)
