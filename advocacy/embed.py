@@ -78,8 +78,9 @@ def plan_embed_pages(site: Site) -> list[site_pages.Page]:
 
 def gone_embeds(published: Iterable[str], planned: set[str]) -> list[site_pages.Page]:
     """An empty "no longer available" card at each embed URL of the URL record
-    (as '/embed/...') that this build has no page for: a story withheld or back
-    to draft, a wall whose last testimonial went. It shows nothing of what was
-    there, and only recorded URLs get one, so a draft never shows it exists."""
-    return [site_pages.Page(path.lstrip("/"), GONE_TEMPLATE, in_sitemap=False)
-            for path in sorted(published) if path.startswith(f"/{EMBED_ROOT}") and path not in planned]
+    (as '/embed/...') whose file no page of this build has (`planned`: outputs): a
+    story withheld or back to draft, a wall whose last testimonial went. It shows
+    nothing of what was there, and only recorded URLs get one, so a draft never
+    shows it exists."""
+    return [site_pages.Page(path.lstrip("/"), GONE_TEMPLATE, in_sitemap=False) for path in sorted(published)
+            if path.startswith(f"/{EMBED_ROOT}") and site_pages.output_of(path) not in planned]

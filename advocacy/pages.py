@@ -35,7 +35,14 @@ class Page:
     @property
     def output(self) -> str:
         """The file this page is written to, relative to the output folder."""
-        return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
+        return output_of(self.path)
+
+
+def output_of(path: str) -> str:
+    """The file a page at `path` ('stories/acme/', '' for home, 'feed.xml', '/stories/acme/' as the
+    URL record writes it) is written to: two spellings of one address ('x/', 'x/index.html') give one."""
+    path = path.lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 def path_for(target: Record | Term) -> str:

@@ -19,7 +19,7 @@ from advocacy.content.records import Record
 from advocacy.content.schema import KINDS
 from advocacy.embed import gone_embeds
 from advocacy.errors import Problem
-from advocacy.pages import Page, path_for
+from advocacy.pages import Page, output_of, path_for
 from advocacy.site import Site
 from advocacy.site_files import RECORD_FILE
 from advocacy.whole_files import remove_abandoned, write_whole
@@ -73,24 +73,24 @@ def gone_pages(record: UrlRecord, site: Site, planned_paths: Iterable[str]) -> l
     (an industry, a use case...) that no published item has any more: nobody
     can give those an alias, and consent running out must never fail a build.
     Only recorded URLs: a draft that was never published must not show that it exists."""
-    taken = {site_path(p) for p in planned_paths}
-    pages: dict[str, Page] = {}
+    taken = {output_of(p) for p in planned_paths}  # by file: 'x/' and 'x/index.html' are one page
+    pages: dict[str, Page] = {}  # by output
     topics = {f"/{key}/": taxonomy.spec.singular.lower() for key, taxonomy in site.taxonomies.items()}
     for path in record.published:
         section = "/" + path.split("/")[1] + "/"
-        if section in topics and path != section and path not in taken:
-            pages[path] = Page(path.lstrip("/"), GONE_TEMPLATE, {
-                "kind": f"{topics[section]} page", "related": site.stories[:3]}, in_sitemap=False)
+        if section in topics and path != section and output_of(path) not in taken:
+            pages.setdefault(output_of(path), Page(path.lstrip("/"), GONE_TEMPLATE, {
+                "kind": f"{topics[section]} page", "related": site.stories[:3]}, in_sitemap=False))
     for item in [*(w.record for w in site.withheld), *site.drafts]:
         # a testimonial's own URL is an anchor of the testimonials page, which stays
         own = () if item.kind == "testimonials" else (path_for(item),)
         for path in (*own, *item.aliases):
             path = site_path(path)
-            if path in record.published and path not in taken:
-                pages.setdefault(path, Page(path.lstrip("/"), GONE_TEMPLATE, {
+            if path in record.published and output_of(path) not in taken:
+                pages.setdefault(output_of(path), Page(path.lstrip("/"), GONE_TEMPLATE, {
                     "kind": KINDS[item.kind].singular, "related": site.related(item)}, in_sitemap=False))
     for page in gone_embeds(record.published, taken):  # an empty card, for the iframes still asking
-        pages.setdefault(site_path(page.path), page)
+        pages.setdefault(page.output, page)
     return list(pages.values())
 
 
@@ -98,13 +98,13 @@ def check_published(record: UrlRecord, planned_paths: Iterable[str], site: Site,
                     accept: bool = False) -> list[Problem]:
     """An error for every recorded URL this build would drop (none with
     `accept`), naming the fix; and any line of the record that is not a URL."""
-    planned = {site_path(p) for p in planned_paths}
+    planned = {output_of(p) for p in planned_paths}
     if accept:
         return record.problems
     new_items = {site_path(path_for(r)): r for r in _records(site) if site_path(path_for(r)) not in record.published}
     problems = list(record.problems)
     for path, line in sorted(record.published.items()):
-        if path not in planned:
+        if output_of(path) not in planned:
             problems.append(Problem(RECORD_FILE, line, f"{path} was published, and this build would drop it: "
                                     f"{_fix(path, new_items)}"))
     return problems

@@ -171,3 +171,28 @@ def test_check_reports_a_dropped_url_and_records_nothing(site):
     assert result.exit_code == 1
     assert f"{RECORD_FILE}:" in result.stderr and "aliases: [/stories/acme-onboarding/]" in result.stderr
     assert (site.root / RECORD_FILE).read_bytes() == before
+
+
+def test_a_live_page_recorded_by_its_file_is_the_page_itself_not_a_gone_one(site):
+    """'/customers/acme/index.html', written by hand, is the file of /customers/acme/: the live page
+    stays, and the URL counts as kept."""
+    _build(site)
+    record = site.root / RECORD_FILE
+    record.write_text(record.read_text() + "/customers/acme/index.html\n")
+    _, pages, errors = _build(site)
+    assert errors == []
+    assert [p.path for p in pages if p.output == "customers/acme/index.html"] == ["customers/acme/"]
+    assert "Acme Logistics" in site.page("customers/acme/").h1.get_text()
+
+
+def test_a_gone_page_recorded_under_two_spellings_is_one_page(site):
+    _build(site)
+    record = site.root / RECORD_FILE
+    record.write_text(record.read_text() + "/stories/acme-onboarding/index.html\n")
+    site.write("content/stories/acme-onboarding.md",
+               (site.root / "content/stories/acme-onboarding.md").read_text().replace(
+                   "customer: acme", "customer: acme\nstatus: draft"))
+    _, pages, errors = _build(site)
+    assert errors == []
+    assert [p.path for p in pages if p.output == "stories/acme-onboarding/index.html"] == ["stories/acme-onboarding/"]
+    assert "no longer available" in site.page("stories/acme-onboarding/").get_text()
