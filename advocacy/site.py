@@ -248,14 +248,19 @@ def _values_ok(item: Record | Invalid, values: tuple[str, ...], config: SiteConf
 
 
 def _checked_files(root: Path, record: Record, problems: Problems) -> Record:
-    """Leave out (with a warning) images that are not in static/."""
+    """Leave out (with a warning) images that are not in static/, or not published from it."""
     changes = {}
     for key in ("logo", "image", "poster"):
         path = getattr(record, key, None)
         if path is None:
             continue
         file = root / "static" / path.lstrip("/")
-        if not file.is_file() or not inside(file, root / "static"):
+        if any(part.startswith(".") and part != ".." for part in Path(path.lstrip("/")).parts):
+            problems.warning(record.path, record.line(key),
+                             f"'{key}' file static{path} is not published (names that start with a dot are "
+                             "left out of the site); it is left out until it is renamed")
+            changes[key] = None
+        elif not file.is_file() or not inside(file, root / "static"):
             problems.warning(record.path, record.line(key),
                              f"'{key}' file static{path} was not found; it is left out until it is added")
             changes[key] = None

@@ -139,6 +139,21 @@ def test_missing_logo_and_image_are_warnings(site):
     assert strict.exit_code == 1 and "--strict" in strict.stderr
 
 
+def test_a_logo_in_a_file_the_site_does_not_publish_is_a_warning_and_left_out(site):
+    """static/ files whose names start with a dot are not copied to the site: a logo there would be a
+    broken image, and a build that kept pages made with it would show it after the file went."""
+    site.write_bytes("static/.acme.png", b"\x89PNG\r\n\x1a\n")
+    site.write("content/customers/acme.md", (site.root / "content/customers/acme.md").read_text().replace(
+        "reference: true", "reference: true\nlogo: /.acme.png"))
+    result = check(site)
+    assert result.exit_code == 0
+    [warning] = lines_of(result, "content/customers/acme.md")
+    assert "warning: 'logo' file static/.acme.png is not published (names that start with a dot" in warning
+    assert site.run("build").exit_code == 0
+    assert not (site.output / ".acme.png").exists()
+    assert [img["src"] for img in site.page("customers/acme/").select("img") if "acme" in img["src"]] == []
+
+
 @pytest.mark.parametrize("days, warned", [(-1, False), (0, True), (1, True), (30, True), (31, False)])
 def test_consent_expiring_within_30_days_is_a_warning(site, days, warned):
     today = dt.date(2026, 5, 1)
