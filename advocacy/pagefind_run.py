@@ -120,11 +120,6 @@ def _stable(files: dict[str, bytes]) -> dict[str, bytes]:
         return files  # a Pagefind of another format: it works, only not byte-reproducible
 
 
-def run_pagefind(documents: dict[str, str]) -> dict[str, bytes]:
-    """One Pagefind run over `documents`: path in the bundle -> bytes, in a reproducible form."""
-    return PagefindRun(documents).bundle()  # type: ignore[return-value] - no `into`: bytes only
-
-
 def _scratch_folder(size: int) -> str | None:
     """Where a Pagefind run's files go: a folder in memory where the system has one with room
     for them (a run writes a file per document and reads back a file per document, which on a

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import advocacy.pagefind_run
-from advocacy.pagefind_run import run_pagefind
+from advocacy.pagefind_run import PagefindRun
 from advocacy.search import Document, build_index
 
 DOCUMENT = ('<!doctype html><html lang="en"><head><title>Ocelots</title></head>'
@@ -37,7 +37,7 @@ def test_pagefind_runs_in_the_memory_folder_and_leaves_nothing_there(tmp_path, m
     memory = tmp_path / "shm"
     memory.mkdir()
     monkeypatch.setattr(advocacy.pagefind_run, "_MEMORY_FOLDER", memory)
-    bundle = run_pagefind({"c/stories/s.html": DOCUMENT})
+    bundle = PagefindRun({"c/stories/s.html": DOCUMENT}).bundle()
     assert "pagefind.js" in bundle
     assert [memory in folder.parents for folder in run_folders] == [True]
     assert list(memory.iterdir()) == []
@@ -56,7 +56,7 @@ def test_pagefind_runs_in_the_usual_temporary_folder_without_room_in_memory(tmp_
             pytest.skip("root writes in a read-only folder")
         memory.chmod(0o555)
     monkeypatch.setattr(advocacy.pagefind_run, "_MEMORY_FOLDER", memory)
-    assert "pagefind.js" in run_pagefind({"c/stories/s.html": DOCUMENT})
+    assert "pagefind.js" in PagefindRun({"c/stories/s.html": DOCUMENT}).bundle()
     assert [folder.parent.parent for folder in run_folders] == [Path(tempfile.gettempdir())]
 
 
