@@ -63,8 +63,10 @@ def _card_paths(story: Story) -> list[str]:
     the old names the story keeps as aliases, so a card embedded before a
     rename keeps showing it."""
     own = site_pages.path_for(story)
-    renamed = [alias.lstrip("/") for alias in story.aliases
-               if alias.lstrip("/").startswith(own.split("/")[0] + "/") and alias.endswith("/")]
+    # '/stories/old/index.html' is the page /stories/old/: its card is at embed/stories/old/
+    aliases = [alias.lstrip("/").removesuffix("index.html") if alias.endswith("/index.html") else alias.lstrip("/")
+               for alias in story.aliases]
+    renamed = [alias for alias in aliases if alias.startswith(own.split("/")[0] + "/") and alias.endswith("/")]
     return [f"{EMBED_ROOT}{path}" for path in (own, *renamed)]
 
 

@@ -74,6 +74,7 @@ def gone_pages(record: UrlRecord, site: Site, planned_paths: Iterable[str]) -> l
     can give those an alias, and consent running out must never fail a build.
     Only recorded URLs: a draft that was never published must not show that it exists."""
     taken = {output_of(p) for p in planned_paths}  # by file: 'x/' and 'x/index.html' are one page
+    recorded = {output_of(p) for p in record.published}
     pages: dict[str, Page] = {}  # by output
     topics = {f"/{key}/": taxonomy.spec.singular.lower() for key, taxonomy in site.taxonomies.items()}
     for path in record.published:
@@ -86,7 +87,7 @@ def gone_pages(record: UrlRecord, site: Site, planned_paths: Iterable[str]) -> l
         own = () if item.kind == "testimonials" else (path_for(item),)
         for path in (*own, *item.aliases):
             path = site_path(path)
-            if path in record.published and output_of(path) not in taken:
+            if output_of(path) in recorded and output_of(path) not in taken:
                 pages.setdefault(output_of(path), Page(path.lstrip("/"), GONE_TEMPLATE, {
                     "kind": KINDS[item.kind].singular, "related": site.related(item)}, in_sitemap=False))
     for page in gone_embeds(record.published, taken):  # an empty card, for the iframes still asking
@@ -130,7 +131,8 @@ def record_published(root: Path, old: UrlRecord, planned_paths: Iterable[str]) -
     `planned_paths`: these URLs, and every URL published before and dropped since,
     marked removed. Returns whether the file changed (left untouched when not)."""
     published = {site_path(p) for p in planned_paths}
-    removed = (set(old.published) | set(old.removed)) - published
+    served = {output_of(p) for p in published}  # another spelling of a page served is not removed
+    removed = {path for path in (*old.published, *old.removed) if output_of(path) not in served}
     lines = sorted([*published, *(f"{path} {REMOVED}" for path in removed)])
     text = HEADER + "".join(f"{line}\n" for line in lines)
     file = root / RECORD_FILE

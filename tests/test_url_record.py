@@ -196,3 +196,35 @@ def test_a_gone_page_recorded_under_two_spellings_is_one_page(site):
     assert errors == []
     assert [p.path for p in pages if p.output == "stories/acme-onboarding/index.html"] == ["stories/acme-onboarding/"]
     assert "no longer available" in site.page("stories/acme-onboarding/").get_text()
+
+
+def test_a_renamed_story_s_alias_written_as_its_file_keeps_the_old_embed_card(site):
+    _build(site)
+    assert "/embed/stories/acme-onboarding/" in _recorded(site)
+    story = (site.root / "content/stories/acme-onboarding.md").read_text()
+    (site.root / "content/stories/acme-onboarding.md").unlink()
+    site.write("content/stories/acme-new.md", story.replace(
+        "customer: acme", "customer: acme\naliases: [/stories/acme-onboarding/index.html]"))
+    _, pages, errors = _build(site)
+    assert errors == []
+    card = site.page("embed/stories/acme-onboarding/")
+    assert "How Acme cut onboarding" in card.get_text() and "no longer available" not in card.get_text()
+
+
+def test_a_draft_recorded_only_as_its_file_gets_its_gone_page(site):
+    _build(site)
+    record = site.root / RECORD_FILE
+    record.write_text(record.read_text().replace("/stories/acme-onboarding/\n", "/stories/acme-onboarding/index.html\n"))
+    site.write("content/stories/acme-onboarding.md", (site.root / "content/stories/acme-onboarding.md").read_text()
+               .replace("customer: acme", "customer: acme\nstatus: draft"))
+    _, pages, errors = _build(site)
+    assert errors == []
+    assert [p.template for p in pages if p.output == "stories/acme-onboarding/index.html"] == ["gone.html"]
+
+
+def test_another_spelling_of_a_page_still_served_is_not_marked_removed(site):
+    _build(site)
+    record = site.root / RECORD_FILE
+    record.write_text(record.read_text() + "/customers/acme/index.html\n")
+    _build(site)
+    assert [line for line in _recorded(site) if line.startswith("/customers/acme/")] == ["/customers/acme/"]
