@@ -16,6 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from advocacy.config import SiteConfig
 from advocacy.errors import Problems, did_you_mean
+from advocacy.paths import NOT_PUBLISHED, unpublished
 from advocacy.urls import scheme_of
 
 # (tag, attribute) pairs whose value is a URL that the page loads or links to.
@@ -141,6 +142,8 @@ def describe(url: str, target: Target, reason: str, hints: dict[str, str], index
     if target.path.endswith(".md"):
         return (f"link {url} points at a content file; link to its page instead, "
                 f"e.g. /stories/<slug>/ for content/stories/<slug>.md")
+    if unpublished(target.path):
+        return f"{url}: static/{target.path} {NOT_PUBLISHED}; rename it, or fix the path"
     if "." in target.path.rsplit("/", 1)[-1]:
         return f"{url} is not a file of the site{close}: add static/{target.path} or fix the path"
     return f"link {url} leads to no page of the site{close}: fix the address or remove the link"

@@ -33,6 +33,15 @@ def remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def unpublished(site_path: str) -> bool:
+    """Whether a path of static/ ('/.og.png', '/logos/.old/a.svg') has a name starting with a dot:
+    files_under leaves such files out of the site."""
+    return any(part.startswith(".") for part in site_path.strip("/").split("/"))
+
+
+NOT_PUBLISHED = "is not published (names that start with a dot are left out of the site)"
+
+
 def inside(path: Path, root: Path) -> bool:
     """True if `path`, with every symbolic link followed, lies within `root`."""
     try:
@@ -69,7 +78,7 @@ def files_under(folder: Path, root: Path) -> tuple[list[Path], list[Path]]:
         seen.add(real)
         for entry in sorted(os.scandir(directory), key=lambda e: e.name):
             path = Path(entry.path)
-            if entry.name.startswith("."):
+            if entry.name.startswith("."):  # (see unpublished)
                 continue
             if entry.is_symlink() and not inside(path, root):
                 outside.append(path)

@@ -39,7 +39,7 @@ from advocacy.minify import published_assets
 from advocacy.page_store import PageStore
 from advocacy.pages import Page, plan_pages
 from advocacy.parallel import render_pages
-from advocacy.paths import OUTSIDE_ROOT, Stat, files_under, relative
+from advocacy.paths import NOT_PUBLISHED, OUTSIDE_ROOT, Stat, files_under, relative, unpublished
 from advocacy.render import Renderer, Theme, builtin_theme_dir, markdown_settings
 from advocacy.resident import Resident
 from advocacy.search import Indexing, SearchUnavailable, search_documents
@@ -286,6 +286,9 @@ def _check_share_image(root: Path, site: Site, problems: Problems) -> None:
     if image and not (root / "static" / image.lstrip("/")).is_file():
         problems.warning(CONFIG_FILE, site.config.lines.get("share", 1),
                          f"'share.image' file static{image} was not found; link previews use the theme's picture")
+    elif image and unpublished(image):
+        problems.warning(CONFIG_FILE, site.config.lines.get("share", 1),
+                         f"'share.image' file static{image} {NOT_PUBLISHED}; link previews use the theme's picture")
 
 
 def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: InputScan, started: float,

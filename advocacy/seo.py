@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from advocacy.content.records import Customer, Event, Record, Speaker, Story, Testimonial, Video
+from advocacy.paths import unpublished
 from advocacy.site import Site, Term
 from advocacy.video import parse_video_url
 
@@ -51,7 +52,7 @@ def share_image(item: Record | None, site: Site, absolute: Absolute, size_of: Si
         candidates.append((customer.logo, customer.name, False))
     candidates.append((site.config.share.image, site.config.title, True))
     for path, alt, large in candidates:
-        if path and path.lower().endswith(_PREVIEWABLE) and size_of(path):
+        if path and path.lower().endswith(_PREVIEWABLE) and not unpublished(path) and size_of(path):
             width, height = size_of(path) or (None, None)
             return ShareImage(absolute(path), width, height, alt, large)
     width, height = size_of(theme_image) or (None, None)

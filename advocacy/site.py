@@ -19,7 +19,7 @@ from advocacy.content.records import (
     Collection, Customer, Event, Invalid, Record, Story, Tagged, Testimonial, Video, with_values,
 )
 from advocacy.errors import Problems, did_you_mean
-from advocacy.paths import inside
+from advocacy.paths import NOT_PUBLISHED, inside, unpublished
 from advocacy.related import LIMIT as RELATED_LIMIT, RelatedIndex
 from advocacy.slugs import slugify
 
@@ -255,14 +255,13 @@ def _checked_files(root: Path, record: Record, problems: Problems) -> Record:
         if path is None:
             continue
         file = root / "static" / path.lstrip("/")
-        if any(part.startswith(".") and part != ".." for part in Path(path.lstrip("/")).parts):
-            problems.warning(record.path, record.line(key),
-                             f"'{key}' file static{path} is not published (names that start with a dot are "
-                             "left out of the site); it is left out until it is renamed")
-            changes[key] = None
-        elif not file.is_file() or not inside(file, root / "static"):
+        if not file.is_file() or not inside(file, root / "static"):
             problems.warning(record.path, record.line(key),
                              f"'{key}' file static{path} was not found; it is left out until it is added")
+            changes[key] = None
+        elif unpublished(path):
+            problems.warning(record.path, record.line(key),
+                             f"'{key}' file static{path} {NOT_PUBLISHED}; it is left out until it is renamed")
             changes[key] = None
     return with_values(record, **changes) if changes else record
 

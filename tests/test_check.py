@@ -149,6 +149,28 @@ def test_a_logo_the_site_does_not_publish_is_a_warning_and_left_out(site, logo, 
     assert [img["src"] for img in site.page("customers/acme/").select("img") if "acme" in img["src"]] == []
 
 
+def test_a_share_image_in_a_dot_file_is_a_warning_and_link_previews_use_the_theme_s(site):
+    site.write_bytes("static/.og.png", b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (1200).to_bytes(4, "big")
+                     + (630).to_bytes(4, "big") + b"\x08\x02\x00\x00\x00" + b"\x00" * 4)
+    site.write("advocacy.yaml", (site.root / "advocacy.yaml").read_text() + "share:\n  image: /.og.png\n")
+    result = check(site)
+    assert result.exit_code == 0
+    [warning] = lines_of(result, "advocacy.yaml")
+    assert "'share.image' file static/.og.png is not published (names that start with a dot" in warning
+    assert site.run("build").exit_code == 0
+    assert ".og.png" not in site.page("").find("meta", property="og:image")["content"]
+
+
+def test_a_body_image_in_a_dot_file_is_an_error_that_says_why(site):
+    site.write_bytes("static/.team.png", b"\x89PNG\r\n\x1a\n")
+    story = site.root / "content/stories/acme-onboarding.md"
+    story.write_text(story.read_text() + "\n![The team](/.team.png)\n")
+    result = check(site)
+    assert result.exit_code == 1
+    [error] = lines_of(result, "content/stories/acme-onboarding.md")
+    assert "static/.team.png is not published (names that start with a dot" in error and "add static" not in error
+
+
 @pytest.mark.parametrize("days, warned", [(-1, False), (0, True), (1, True), (30, True), (31, False)])
 def test_consent_expiring_within_30_days_is_a_warning(site, days, warned):
     today = dt.date(2026, 5, 1)
