@@ -85,7 +85,7 @@ def hugo_command(folder: Path) -> list[str]:
 
 def eleventy_command(folder: Path) -> list[str]:
     # run in the project: given as an absolute path, its folder's data file (the layout) is not found
-    return [os.environ["ELEVENTY"], "--quiet", "--input=.", "--output=_site"]
+    return [str(Path(os.environ["ELEVENTY"]).resolve()), "--quiet", "--input=.", "--output=_site"]
 
 
 def files_made(folder: Path) -> int:
