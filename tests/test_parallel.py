@@ -82,4 +82,7 @@ def test_no_earlier_test_leaves_a_thread_that_would_keep_builds_from_forking():
     would make every later build render in one process, and the forked path go untested."""
     if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
         pytest.skip("one core: builds never fork")
+    for thread in threading.enumerate():  # a server an earlier test stopped may take a moment to end
+        if thread is not threading.main_thread():
+            thread.join(timeout=2)
     assert forked.workers_for(10**6, 1) > 1, [thread.name for thread in threading.enumerate()]
