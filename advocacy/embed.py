@@ -63,10 +63,9 @@ def _card_paths(story: Story) -> list[str]:
     the old names the story keeps as aliases, so a card embedded before a
     rename keeps showing it."""
     own = site_pages.path_for(story)
-    # '/stories/old/index.html' is the page /stories/old/: its card is at embed/stories/old/
-    aliases = [alias.lstrip("/").removesuffix("index.html") if alias.endswith("/index.html") else alias.lstrip("/")
-               for alias in story.aliases]
-    renamed = [alias for alias in aliases if alias.startswith(own.split("/")[0] + "/") and alias.endswith("/")]
+    # by the file each alias names: '/stories/old/index.html' is the page /stories/old/
+    folders = [site_pages.output_of(alias).removesuffix("index.html") for alias in story.aliases]
+    renamed = [path for path in folders if path.startswith(own.split("/")[0] + "/") and path.endswith("/")]
     return [f"{EMBED_ROOT}{path}" for path in (own, *renamed)]
 
 
