@@ -34,6 +34,8 @@ from advocacy.whole_files import remove_abandoned, write_whole
 
 CACHE_DIR = ".advocacy-cache"
 CACHE_FILE = "build"  # the folder of the build cache, in CACHE_DIR
+# In the cache folder, so that git ignores it in any site, made by `advocacy init` or not (as pytest's does)
+_IGNORED_BY_GIT = b"# advocacy's build cache: never commit it; safe to delete\n*\n"
 _MAC_SIZE = 32
 
 
@@ -280,6 +282,9 @@ class BuildCache:
         entries, used_at = self._kept()
         try:
             self.path.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                write_whole(ignore, lambda file: file.write(_IGNORED_BY_GIT))
             for name in self._stale:
                 (self.path / name).unlink(missing_ok=True)
             self._stale.clear()

@@ -1,12 +1,15 @@
 """The build cache: reused only when it is ours, for the same bytes and the same code."""
 
 import gc
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 import advocacy.cache as cache_module
 import advocacy.content.load as load_module
+from advocacy.build import build
 from advocacy.cache import CACHE_DIR, CACHE_FILE, BuildCache
 from advocacy.content.load import load_content
 from advocacy.errors import Problems
@@ -329,3 +332,14 @@ def test_a_build_leaves_the_cycle_collector_on_and_nothing_frozen(site):
     site.write("content/stories/acme-onboarding.md", STORY.replace("title:", "titel:"))
     assert site.run("build").exit_code != 0  # a mistake: the same
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_ignores_the_cache_folder_of_a_site_that_has_no_gitignore(site):
+    """A site not made by `advocacy init` has no .gitignore: the cache folder ignores itself."""
+    subprocess.run(["git", "init", "-q", str(site.root)], check=True)
+    build(site.root, site.root / "output")
+    assert (site.root / CACHE_DIR / "pages").is_dir()  # pages, search bundles, records: all in it
+    untracked = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=site.root,
+                               capture_output=True, text=True, check=True).stdout.splitlines()
+    assert untracked and not [line for line in untracked if CACHE_DIR in line]
