@@ -72,11 +72,20 @@ def _term_members(site: Site, page: Page) -> tuple[tuple, tuple]:
     return term.items, term.customers
 
 
-# template -> what it shows beyond what the walk of its context covers
+def _headline_stories(site: Site, page: Page) -> tuple:
+    """video.html: its share box's email gives the headline metric of the customer's newest
+    story (share._snippet), so a story of the customer added, dated or edited changes it."""
+    customer = page.context.get("customer")
+    return tuple(site.items_of(customer, "stories")) if customer is not None else ()
+
+
+# template -> what it shows beyond what the walk of its context covers (the template's own reads
+# of `site`, and those of the Python it calls, such as the share box)
 TEMPLATE_READS: dict[str, Callable[[Site, Page], Any]] = {
     "customers.html": _customer_counts,
     "collections.html": _collection_sizes,
     "term.html": _term_members,
+    "video.html": _headline_stories,
 }
 
 

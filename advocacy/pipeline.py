@@ -217,7 +217,9 @@ def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: Buil
     theme_files = [(f"{'builtin' if folder.resolve() == builtin else 'own'}/{file.relative_to(folder).as_posix()}",
                     file) for folder, templates in zip(theme.dirs, template_dirs) for file in folder.rglob("*")
                    if file.is_file() and templates not in file.parents]
-    static_state = repr(sorted((rel, file.stat().st_size, file.stat().st_mtime_ns) for rel, file in static.items()))
+    # the inode change time too: a file rewritten with its old modification time put back (cp -p) has a new one
+    static_state = repr(sorted((rel, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+                               for rel, stat in ((rel, file.stat()) for rel, file in static.items())))
     own_templates = [d / "templates" for d in theme.dirs if d.resolve() != builtin]
     global_parts = [cache.code, jinja2.__version__, markdown_it.__version__, file_digest(theme_files),
                     static_state, markdown_settings(site, theme.element_ids())]

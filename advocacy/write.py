@@ -12,7 +12,7 @@ only what differs, then swaps again. Making a whole folder tree anew each
 time would cost a folder per page (a 4,000-story site has 9,000, about 2.5 s
 to make and as long to remove); most builds change a few files. Every file
 of the kept folder is checked before it is kept (a link to the same kept
-page, a static file of the same size and change time, the same bytes), so
+page, a static file of the same size, modification time and bytes, the same bytes), so
 one that was altered or half-written by a killed build is made again.
 A file is never changed in place: it may be a hard link to a page the
 output shows.
@@ -201,8 +201,7 @@ def _same(old: os.stat_result, data: bytes | Path | Linked, spare: Path, rel: st
             inode = data.inode or _inode(data.path.stat())
             return (old.st_dev, old.st_ino) == inode
         if isinstance(data, Path):
-            source = data.stat()
-            return (old.st_size, old.st_mtime_ns) == (source.st_size, source.st_mtime_ns)
+            return _copy_of(data, data.stat(), spare / rel, old)
         return old.st_size == len(data) and (spare / rel).read_bytes() == data
     except OSError:
         return False
@@ -219,13 +218,32 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
+def _copy_of(source: Path, source_stat: os.stat_result, copy: Path, copy_stat: os.stat_result) -> bool:
+    """Whether `copy` is a copy of `source` as it is now: of its size and modification time (which
+    `_copy_static` gives it) and its bytes. The bytes too: `cp -p`, `rsync -t` and archives write a
+    file with its old modification time, and the copy's other times move with every link made to it."""
+    return (stat_mode.S_ISREG(copy_stat.st_mode)
+            and (copy_stat.st_size, copy_stat.st_mtime_ns) == (source_stat.st_size, source_stat.st_mtime_ns)
+            and _same_bytes(source, copy))
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    """(Not filecmp.cmp: it remembers its answers by size and modification time.)"""
+    with a.open("rb") as first, b.open("rb") as second:
+        while True:
+            block = first.read(1 << 20)
+            if block != second.read(1 << 20):
+                return False
+            if not block:
+                return True
+
+
 def _copy_static(source: Path, previous: Path, target: Path) -> None:
-    """A copy of `source` with its change time, or a link to the previous output's copy
-    when that one has the source's size and change time (as this function left it)."""
+    """A copy of `source` with its modification time, or a link to the previous output's copy
+    when that one is a copy of it as it is now."""
     stat = source.stat()
     try:
-        old = previous.lstat()
-        if stat_mode.S_ISREG(old.st_mode) and (old.st_size, old.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        if _copy_of(source, stat, previous, previous.lstat()):
             os.link(previous, target)
             return
     except OSError:

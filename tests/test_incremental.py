@@ -606,3 +606,52 @@ def test_a_file_rewritten_in_place_with_its_size_and_times_put_back_is_read_agai
     time.sleep(1.1)  # settled again: only the inode's change time tells
     _build(site, output)
     assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+
+
+def test_a_video_s_share_email_follows_the_headline_of_its_customer_s_newest_story(tmp_path):
+    """The share box of a video page quotes the customer's newest story's first metric, a story
+    the page's context does not hold: a story added, or its metrics removed, changes the page."""
+    site = _site(tmp_path, 30, 6)
+    output = site / "output"
+    _build(site, output)
+    video = sorted((site / "content" / "videos").glob("*.md"))[0]
+    customer = re.search(r"^customer: (\S+)$", video.read_text(encoding="utf-8"), re.MULTILINE)[1]
+    newest = site / "content" / "stories" / "newest.md"
+    front = f'---\ntitle: "The newest one"\nsummary: "One sentence."\ncustomer: {customer}\ndate: 2025-12-31\n'
+    newest.write_text(front + 'metrics:\n  - {value: "7x", label: "faster month-end close"}\n---\nText.\n',
+                      encoding="utf-8")
+
+    def email_of_video() -> str:
+        page = BeautifulSoup((output / "videos" / video.stem / "index.html").read_bytes(), "html.parser")
+        return next(a["href"] for a in page.find_all("a", href=True) if a["href"].startswith("mailto:"))
+
+    _build(site, output)
+    assert "7x%20faster%20month-end%20close" in email_of_video()
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+    newest.write_text(front + "---\nText.\n", encoding="utf-8")  # its metric removed
+    _build(site, output)
+    assert "7x" not in email_of_video()
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+
+
+def test_a_static_file_rewritten_with_its_old_size_and_modification_time_is_published_anew(tmp_path):
+    """`cp -p`, `rsync -t` and archives put a file's modification time back: its inode change
+    time still moves, and the copy in the output and the logo's size on every page follow."""
+    site = _site(tmp_path, 20, 7)
+    output = site / "output"
+    logo = site / "static" / "logo.svg"
+    logo.parent.mkdir()
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"></svg>', encoding="utf-8")
+    customer = sorted((site / "content" / "customers").glob("*.md"))[0]
+    _set_field(customer, "logo", "/logo.svg")
+    _build(site, output)
+    _build(site, output)  # the kept folder beside the output holds a copy of the logo too now
+    before = logo.stat()
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="80" height="20"></svg>', encoding="utf-8")
+    os.utime(logo, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (logo.stat().st_size, logo.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    _build(site, output)
+    assert (output / "logo.svg").read_bytes() == logo.read_bytes()
+    page = BeautifulSoup((output / "customers" / customer.stem / "index.html").read_bytes(), "html.parser")
+    assert page.find("img", src="/logo.svg")["width"] == "80"
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
