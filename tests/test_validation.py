@@ -710,9 +710,12 @@ def test_numbers_as_text_where_text_is_expected(site):
 def test_other_files_and_folders_are_warnings_not_errors(site):
     site.write("content/stories/notes.txt", "not content")
     site.write("content/storys/x.md", STORY)
+    site.write("content/stories/2025/acme-later.md", STORY)
     result = site.run("check")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
+        "content/stories/2025:1: warning: folder ignored: content/stories/ holds its .md files directly, "
+        "not in folders; move them up into content/stories/",
         "content/stories/notes.txt:1: warning: file ignored: content files must end in .md",
         "content/storys:1: warning: folder ignored: content/ holds only customers, stories, testimonials, "
         "videos, events, collections (did you mean 'stories'?)",

@@ -56,10 +56,14 @@ def load_content(root: Path, problems: Problems, cache: BuildCache | None = None
             continue
         folder_inside = inside(folder, root)
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            if entry.name.startswith(".") or entry.is_dir():
+            if entry.name.startswith("."):
+                continue
+            rel = f"content/{kind.folder}/{entry.name}"
+            if entry.is_dir():
+                problems.warning(rel, 1, f"folder ignored: content/{kind.folder}/ holds its .md files directly, "
+                                 f"not in folders; move them up into content/{kind.folder}/")
                 continue
             path = Path(entry.path)
-            rel = f"content/{kind.folder}/{entry.name}"
             if not entry.name.endswith(".md"):
                 problems.warning(rel, 1, "file ignored: content files must end in .md")
                 continue
