@@ -10,9 +10,9 @@ records by the hash of their file's front matter (and of their customer's,
 since cards show its name and logo), lists by their members, a topic by its
 name and counts (its cards count on its own page only), a page listed in the
 sitemap by its address and item. What a built-in template reads of the site
-outside its context is listed in SITE_READS and covered here; a site's own
-template that reads more makes every page depend on every record (correct,
-only slower).
+outside its context is listed in SITE_READS (template_reads.py) and covered
+here; a site's own template that reads more than its built-in namesake makes
+every page depend on every record (correct, only slower).
 
 A page is kept under its fingerprint plus the bytes of the records whose
 bodies its last render read (PageKeys, body_reads.py): an edit of a story's
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -37,12 +36,6 @@ from advocacy.cache import BuildCache, content_hash
 from advocacy.content.records import Collection, Event, Record, Tagged
 from advocacy.pages import Page
 from advocacy.site import Site, Term
-
-# `site.<name>` that the built-in templates read, each covered below: events and
-# taxonomies by the chrome, build_date by the global fingerprint, and the two
-# counts by TEMPLATE_READS. tests/test_incremental.py keeps this list true.
-SITE_READS = frozenset({"events", "taxonomies", "build_date", "collection_items", "items_of"})
-_SITE_READ = re.compile(r"\bsite\b(\s*\.\s*(\w+))?")
 
 
 T = TypeVar("T")
@@ -87,21 +80,6 @@ TEMPLATE_READS: dict[str, Callable[[Site, Page], Any]] = {
     "term.html": _term_members,
     "video.html": _headline_stories,
 }
-
-
-def reads_outside_context(template_dirs: Iterable[Path]) -> list[str]:
-    """Templates (name) in these folders that use `site` beyond SITE_READS."""
-    found = []
-    for folder in template_dirs:
-        for file in sorted(folder.rglob("*")):
-            if file.is_file():
-                text = file.read_text(encoding="utf-8", errors="replace")
-                text = re.sub(r"\{#.*?#\}", "", text, flags=re.DOTALL)  # comments speak of "the site"
-                code = " ".join(re.findall(r"\{[{%](.*?)[%}]\}", text, flags=re.DOTALL))
-                code = re.sub(r"'[^']*'|\"[^\"]*\"", "''", code)  # asset('site.css') reads no site
-                if any(match.group(2) not in SITE_READS for match in _SITE_READ.finditer(code)):
-                    found.append(file.relative_to(folder).as_posix())
-    return found
 
 
 def file_digest(files: Iterable[tuple[str, Path]]) -> str:

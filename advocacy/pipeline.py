@@ -31,7 +31,6 @@ from advocacy.fingerprint import (
     RecordResults,
     TemplateDigests,
     file_digest,
-    reads_outside_context,
 )
 from advocacy.folders_ahead import FoldersAhead
 from advocacy.last_build import InputScan, LastBuild, LastBuildRecord, known_keys, settled_keys, summarize
@@ -44,6 +43,7 @@ from advocacy.render import Renderer, Theme, builtin_theme_dir, markdown_setting
 from advocacy.resident import Resident
 from advocacy.search import Indexing, SearchUnavailable, search_documents
 from advocacy.site import Site, build_site
+from advocacy.template_reads import reads_beyond_builtin
 from advocacy.url_record import UrlRecord, check_published, gone_pages, read_record, record_published
 from advocacy.write import Linked, OutputWriter
 
@@ -224,7 +224,7 @@ def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: Buil
     global_parts = [cache.code, jinja2.__version__, markdown_it.__version__, file_digest(theme_files),
                     static_state, markdown_settings(site, theme.element_ids())]
     return Fingerprints(site, fronts, keys, global_parts, TemplateDigests(template_dirs, cache),
-                        whole_site=bool(reads_outside_context(own_templates)))
+                        whole_site=bool(reads_beyond_builtin(own_templates, builtin / "templates")))
 
 
 def _search_indexing(site: Site, renderer: Renderer, problems: Problems,

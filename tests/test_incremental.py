@@ -24,11 +24,12 @@ from advocacy import parallel
 from advocacy.build import build
 from advocacy.cache import CACHE_DIR, content_hash
 from advocacy.errors import Problem
-from advocacy.fingerprint import SITE_READS, TEMPLATE_READS, reads_outside_context
+from advocacy.fingerprint import TEMPLATE_READS
 from advocacy.preview_page import inject
 from advocacy.markup import MarkdownRenderer
 from advocacy.render import MARKDOWN_NAMESPACE, builtin_theme_dir
 from advocacy.resident import Resident
+from advocacy.template_reads import SITE_READS, reads_beyond_builtin, reads_outside_context
 from advocacy.write import MARKER, OutputWriter, spare_folder, write_output
 from benchmarks.build_times import edit_template
 from benchmarks.sitegen import generate
@@ -394,13 +395,75 @@ def test_the_built_in_templates_read_of_the_site_only_what_fingerprints_cover():
     assert {"collection_items", "items_of"} <= SITE_READS
 
 
-def test_a_site_template_that_reads_more_of_the_site_makes_every_page_depend_on_everything(tmp_path):
+def test_a_site_template_that_reads_more_than_its_built_in_namesake_is_told_apart(tmp_path):
+    builtin = builtin_theme_dir() / "templates"
     own = tmp_path / "templates"
-    own.mkdir()
-    (own / "story.html").write_text("{{ site.stories | length }}", encoding="utf-8")
-    (own / "home.html").write_text("{% set s = site %}", encoding="utf-8")
-    (own / "term.html").write_text("{{ site.build_date }} {# the site #}", encoding="utf-8")
-    assert reads_outside_context([own]) == ["home.html", "story.html"]
+    shutil.copytree(builtin, own)  # a copy reads what the built-in theme reads: covered
+    story = (own / "story.html").read_text(encoding="utf-8")
+    (own / "story.html").write_text(story.replace("{% endblock %}", "<p>Only words.</p>{% endblock %}", 1),
+                                    encoding="utf-8")
+    assert reads_beyond_builtin([own], builtin) == []
+    more = {  # each reads records its page's context does not hold
+        "story.html": story + "{% for s in site.items_of(customer, 'stories') %}{{ s.title }}{% endfor %}",
+        "home.html": "{% for e in site.events %}{{ e.title }}{% endfor %}",
+        "taxonomy.html": "{{ term.of_kind('stories')[0].title }}",
+        "testimonials.html": "{% for t in items %}{{ share_box(t).mailto }}{% endfor %}",
+        "videos.html": "{% for term in terms_of(item, 'industries') %}{{ term|attr('items')|length }}{% endfor %}",
+        "partial.html": "{{ share_box(item).subject }}",  # no built-in namesake
+        "broken.html": "{% for %}",
+    }
+    for name, text in more.items():
+        (own / name).write_text(text, encoding="utf-8")
+    # the context's records, their fields and bodies, the config: what page fingerprints cover
+    (own / "words.html").write_text("<p>No code at all.</p>", encoding="utf-8")
+    (own / "fields.html").write_text("{% for s in items %}{{ s.title }} {{ body(s) }} {{ s.body[-40:] }}"
+                                     "{{ customer_of(s).name }}{% endfor %}{{ config.title }}{{ site.build_date }}",
+                                     encoding="utf-8")
+    assert reads_beyond_builtin([own], builtin) == sorted(more)
+    (own / "customers.html").write_text("{% set s = site.items_of(customer, 'stories') %}{{ s[0].title }}",
+                                        encoding="utf-8")  # the built-in one counts them only
+    assert "customers.html" in reads_beyond_builtin([own], builtin)
+
+
+@pytest.mark.parametrize("template, edit", [
+    # "more from this customer" on a story page; another story of the customer is retitled
+    ("story.html", lambda site, customer: _set_field(_stories_of(site, customer)[-1], "title", '"Retitled"')),
+    # a share box on a video's card: its email quotes the customer's newest story, given a new metric
+    ("macros.html", lambda site, customer: _new_headline(_stories_of(site, customer)[0])),
+])
+def test_a_site_template_that_reads_records_its_page_does_not_hold_gets_a_clean_build_s_output(
+        tmp_path, template, edit):
+    site = _site(tmp_path, 30, 8)
+    output = site / "output"
+    video = sorted((site / "content" / "videos").glob("*.md"))[0]
+    customer = re.search(r"^customer: (\S+)$", video.read_text(encoding="utf-8"), re.MULTILINE)[1]
+    own = site / "themes" / "default" / "templates" / template
+    text = own.read_text(encoding="utf-8")
+    if template == "story.html":
+        text = text.replace("{% endblock %}", "<ul>{% for s in site.items_of(customer, 'stories') %}"
+                            "<li>{{ s.title }}</li>{% endfor %}</ul>{% endblock %}", 1)
+    else:
+        text = re.sub(r"(\{% macro video_card\(.*?%\})", r"\1<a href=\"{{ share_box(item).mailto }}\">Send</a>", text)
+    assert text != own.read_text(encoding="utf-8")
+    own.write_text(text, encoding="utf-8")
+    _build(site, output)
+    edit(site, customer)
+    _build(site, output)
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+
+
+def _new_headline(story: Path) -> None:
+    text = re.sub(r"^metrics:\n(?:  - .*\n)*", "", story.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    story.write_text(text.replace("\n---\n", '\nmetrics: [{value: "7x", label: "a new headline"}]\n---\n', 1),
+                     encoding="utf-8")
+
+
+def _stories_of(site: Path, customer: str) -> list[Path]:
+    """The customer's stories, newest first."""
+    stories = [s for s in (site / "content" / "stories").glob("*.md")
+               if f"customer: {customer}\n" in s.read_text(encoding="utf-8")]
+    return sorted(stories, key=lambda s: re.search(r"^date: (\S+)$", s.read_text(encoding="utf-8"), re.MULTILINE)[1],
+                  reverse=True)
 
 
 def test_the_preview_reloads_a_page_only_when_what_it_shows_changed():
