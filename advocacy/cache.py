@@ -211,6 +211,12 @@ class BuildCache:
     def folder(self) -> Path:
         return self.path.parent
 
+    def keep_out_of_git(self) -> None:
+        """Make the cache folder, once it exists, one that git ignores (OSError if it cannot be written)."""
+        ignore = self.folder / ".gitignore"
+        if not ignore.exists():
+            write_whole(ignore, lambda file: file.write(_IGNORED_BY_GIT))
+
     def owns(self, folder: Path) -> bool:
         """Whether `folder` (in the cache folder) and the cache folder are real folders, or not made
         yet: a link to elsewhere, which an archive of the site could bring, is never written through."""
@@ -282,9 +288,7 @@ class BuildCache:
         entries, used_at = self._kept()
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                write_whole(ignore, lambda file: file.write(_IGNORED_BY_GIT))
+            self.keep_out_of_git()
             for name in self._stale:
                 (self.path / name).unlink(missing_ok=True)
             self._stale.clear()

@@ -55,8 +55,9 @@ class PageStore:
         try:
             try:
                 stat = _create(file, data)
-            except FileNotFoundError:  # the store's first page
+            except FileNotFoundError:  # the store's first page (a build that fails later must not leave it to git)
                 self.folder.mkdir(parents=True, exist_ok=True)
+                self.cache.keep_out_of_git()
                 stat = _create(file, data)
         except FileExistsError:  # left by a killed build, or made beside this one: replaced whole
             try:

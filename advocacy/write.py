@@ -12,7 +12,7 @@ only what differs, then swaps again. Making a whole folder tree anew each
 time would cost a folder per page (a 4,000-story site has 9,000, about 2.5 s
 to make and as long to remove); most builds change a few files. Every file
 of the kept folder is checked before it is kept (a link to the same kept
-page, a static file of the same size, modification time and bytes, the same bytes), so
+page, a copy of a static file as it is now, the same bytes), so
 one that was altered or half-written by a killed build is made again.
 A file is never changed in place: it may be a hard link to a page the
 output shows.

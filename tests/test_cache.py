@@ -12,7 +12,7 @@ import advocacy.content.load as load_module
 from advocacy.build import build
 from advocacy.cache import CACHE_DIR, CACHE_FILE, BuildCache
 from advocacy.content.load import load_content
-from advocacy.errors import Problems
+from advocacy.errors import ContentError, Problems
 from tests.conftest import CUSTOMER, STORY
 
 
@@ -343,3 +343,11 @@ def test_git_ignores_the_cache_folder_of_a_site_that_has_no_gitignore(site):
     untracked = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=site.root,
                                capture_output=True, text=True, check=True).stdout.splitlines()
     assert untracked and not [line for line in untracked if CACHE_DIR in line]
+    shutil.rmtree(site.root / CACHE_DIR)  # and after a first build that fails once pages are made
+    site.write("themes/default/templates/story.html", "{{ item.no_such_field }}")
+    with pytest.raises(ContentError):
+        build(site.root, site.root / "output")
+    assert (site.root / CACHE_DIR / "pages").is_dir()
+    untracked = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=site.root,
+                               capture_output=True, text=True, check=True).stdout.splitlines()
+    assert not [line for line in untracked if CACHE_DIR in line]

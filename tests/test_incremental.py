@@ -402,6 +402,10 @@ def test_a_site_template_that_reads_more_than_its_built_in_namesake_is_told_apar
     story = (own / "story.html").read_text(encoding="utf-8")
     (own / "story.html").write_text(story.replace("{% endblock %}", "<p>Only words.</p>{% endblock %}", 1),
                                     encoding="utf-8")
+    base = (own / "base.html").read_text(encoding="utf-8")  # the nav: whether there are events, the topics
+    assert "('stories', 'Stories')" in base
+    (own / "base.html").write_text(base.replace("('stories', 'Stories')", "('stories', 'Case studies')"),
+                                   encoding="utf-8")
     assert reads_beyond_builtin([own], builtin) == []
     more = {  # each reads records its page's context does not hold
         "story.html": story + "{% for s in site.items_of(customer, 'stories') %}{{ s.title }}{% endfor %}",
@@ -409,6 +413,9 @@ def test_a_site_template_that_reads_more_than_its_built_in_namesake_is_told_apar
         "taxonomy.html": "{{ term.of_kind('stories')[0].title }}",
         "testimonials.html": "{% for t in items %}{{ share_box(t).mailto }}{% endfor %}",
         "videos.html": "{% for term in terms_of(item, 'industries') %}{{ term|attr('items')|length }}{% endfor %}",
+        "video.html": "{% macro latest(s=site) %}{{ s.videos[0].title }}{% endmacro %}{{ latest() }}",
+        "collections.html": "{% for c in items %}{% include 'share_box.html' %}{% endfor %}",  # calls share_box
+        "sitemap.xml": "{% for entry in entries %}{{ entry.context.stories[0].title }}{% endfor %}",
         "partial.html": "{{ share_box(item).subject }}",  # no built-in namesake
         "broken.html": "{% for %}",
     }
@@ -420,9 +427,13 @@ def test_a_site_template_that_reads_more_than_its_built_in_namesake_is_told_apar
                                      "{{ customer_of(s).name }}{% endfor %}{{ config.title }}{{ site.build_date }}",
                                      encoding="utf-8")
     assert reads_beyond_builtin([own], builtin) == sorted(more)
-    (own / "customers.html").write_text("{% set s = site.items_of(customer, 'stories') %}{{ s[0].title }}",
-                                        encoding="utf-8")  # the built-in one counts them only
-    assert "customers.html" in reads_beyond_builtin([own], builtin)
+    (own / "fields.html").write_text("{% for key, value in config.utm.items() %}{{ key }}{% endfor %}",
+                                     encoding="utf-8")  # a dict's items(), not a topic's
+    assert reads_beyond_builtin([own], builtin) == sorted(more)
+    for read in ("{% set s = site.items_of(customer, 'stories') %}{{ s[0].title }}",  # the built-in one counts
+                 "{% macro newest(customer, s=site.items_of(customer, 'stories')) %}{{ s[0].title }}{% endmacro %}"):
+        (own / "customers.html").write_text(read, encoding="utf-8")
+        assert "customers.html" in reads_beyond_builtin([own], builtin)
 
 
 @pytest.mark.parametrize("template, edit", [

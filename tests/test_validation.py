@@ -714,8 +714,8 @@ def test_other_files_and_folders_are_warnings_not_errors(site):
     result = site.run("check")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
-        "content/stories/2025:1: warning: folder ignored: content/stories/ holds its .md files directly, "
-        "not in folders; move them up into content/stories/",
+        "content/stories/2025:1: warning: folder ignored: content/stories/ holds .md files only, not folders; "
+        "move its .md files up into content/stories/ (images go in static/)",
         "content/stories/notes.txt:1: warning: file ignored: content files must end in .md",
         "content/storys:1: warning: folder ignored: content/ holds only customers, stories, testimonials, "
         "videos, events, collections (did you mean 'stories'?)",

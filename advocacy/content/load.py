@@ -60,8 +60,8 @@ def load_content(root: Path, problems: Problems, cache: BuildCache | None = None
                 continue
             rel = f"content/{kind.folder}/{entry.name}"
             if entry.is_dir():
-                problems.warning(rel, 1, f"folder ignored: content/{kind.folder}/ holds its .md files directly, "
-                                 f"not in folders; move them up into content/{kind.folder}/")
+                problems.warning(rel, 1, f"folder ignored: content/{kind.folder}/ holds .md files only, not folders; "
+                                 f"move its .md files up into content/{kind.folder}/ (images go in static/)")
                 continue
             path = Path(entry.path)
             if not entry.name.endswith(".md"):
