@@ -395,6 +395,32 @@ def test_the_built_in_templates_read_of_the_site_only_what_fingerprints_cover():
     assert {"collection_items", "items_of"} <= SITE_READS
 
 
+# The built-in templates that read records beyond their context (the site, a share box, a topic's
+# members, another page's context), and what covers each read. A template added here, or a new
+# such read, needs its cover first: the video page's share box had none, and its pages went stale.
+COVERED_BUILTIN_READS = {
+    "collection.html": "its share box quotes the collection's members: in its context",
+    "collections.html": "counts of each collection's items: TEMPLATE_READS",
+    "customers.html": "counts of each customer's items: TEMPLATE_READS",
+    "embed_wall.html": "a wall's items: in its context, walked",
+    "home.html": "counts of each value's items: a topic is walked with its counts",
+    "share_box.html": "included by the pages named here, covered there",
+    "sitemap.xml": "each entry's item: walked",
+    "story.html": "its share box quotes the story itself: in its context",
+    "taxonomy.html": "counts of each topic's items: walked with its counts",
+    "term.html": "its topic's items: TEMPLATE_READS",
+    "video.html": "its share box quotes the customer's newest story: TEMPLATE_READS",
+}
+
+
+def test_every_built_in_template_that_reads_beyond_its_context_has_its_cover_named(tmp_path):
+    builtin = builtin_theme_dir() / "templates"
+    no_builtin = tmp_path / "none"  # against no namesake: every template that reaches anything
+    no_builtin.mkdir()
+    assert reads_beyond_builtin([builtin], no_builtin) == sorted(COVERED_BUILTIN_READS)
+    assert {"customers.html", "collections.html", "term.html", "video.html"} <= TEMPLATE_READS.keys()
+
+
 def test_a_site_template_that_reads_more_than_its_built_in_namesake_is_told_apart(tmp_path):
     builtin = builtin_theme_dir() / "templates"
     own = tmp_path / "templates"
