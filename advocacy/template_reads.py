@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -38,6 +39,10 @@ _READING = (nodes.Getattr, nodes.Getitem, nodes.Call, nodes.Filter, nodes.Test)
 _REACHING_NAMES = frozenset({"site", "share_box"})
 _REACHING_ATTRIBUTES = frozenset({"items", "customers", "of_kind", "context"})
 _SITE_IN_EVERY_FINGERPRINT = frozenset({"build_date", "taxonomies"})
+_PRIVATE = re.compile(r"_\w")  # an attribute of Python's or of advocacy's own code
+# Filters that look attributes up by a name given as an argument
+_BY_NAME_FILTERS = frozenset({"attr", "map", "selectattr", "rejectattr", "groupby", "sum", "sort", "unique",
+                              "min", "max", "dictsort"})
 _PARSER = jinja2.Environment()  # parses only: the AST is the same whatever the render options
 
 
@@ -60,7 +65,9 @@ def reads_beyond_builtin(own_dirs: Iterable[Path], builtin_dir: Path) -> list[st
     """A site's own templates (name) that may read records beyond their page's context where the
     built-in template of the same name does not: an expression, loop, assignment, macro default or
     included template that reaches them (the site, a share box, a topic's members) and that the
-    built-in one lacks. A template that does not parse counts as reading anything."""
+    built-in one lacks, or has with one of its names bound otherwise (`term.items | length` of the
+    page's own topics is not that of every industry). A template that does not parse counts as
+    reading anything."""
     own_dirs = list(own_dirs)
 
     def source(name: str) -> Path | None:  # the template Jinja would load by that name
@@ -73,41 +80,72 @@ def reads_beyond_builtin(own_dirs: Iterable[Path], builtin_dir: Path) -> list[st
                 name = file.relative_to(folder).as_posix()
                 own = _reads(file, source)
                 builtin = builtin_dir / name
-                covered = (_reads(builtin, source) or {}) if builtin.is_file() else {}
-                if own is None or any(reaching and read not in covered for read, reaching in own.items()):
+                covered = _reads(builtin, source) if builtin.is_file() else None
+                if own is None or any(reaching and not _covered(read, names, own, covered)
+                                      for read, (reaching, names) in own.reads.items()):
                     found.append(name)
     return found
 
 
-def _reads(file: Path, source: Callable[[str], Path | None], seen: frozenset[Path] = frozenset()) -> dict[str, bool] | None:
+@dataclass
+class _Reads:
+    reads: dict[str, tuple[bool, frozenset[str]]]  # read -> (whether it may reach further, the names it uses)
+    bindings: dict[str, set[str]]  # a name the template binds -> the loops, assignments... that bind it
+
+
+def _covered(read: str, names: frozenset[str], own: _Reads, builtin: _Reads | None) -> bool:
+    """Whether the built-in template reads this, with each of its names bound as the own one binds it."""
+    return builtin is not None and read in builtin.reads and all(
+        own.bindings.get(name, set()) <= builtin.bindings.get(name, set()) for name in names)
+
+
+def _reads(file: Path, source: Callable[[str], Path | None], seen: frozenset[Path] = frozenset()) -> _Reads | None:
     """What the template reads, each as its expression's text (Jinja's own, free of lines and
-    spacing) -> whether it may reach records beyond the page's context; None if it does not parse.
-    A template it includes or imports reaches as far as what that one reads."""
+    spacing), and what binds its names; None if it does not parse. A template it includes or
+    imports reaches as far as what that one reads."""
     tree = _parse(file)
     if tree is None:
         return None
     harmless = _harmless(tree)
+    found = _Reads({}, {})
 
-    def reaching(node: nodes.Node) -> bool:
-        return _reaching(node, harmless)
+    def note(read: str, node: nodes.Node | None, reaching: bool | None = None, binds: nodes.Node | None = None) -> None:
+        names = frozenset(name.name for name in node.find_all(nodes.Name)) if node is not None else frozenset()
+        if isinstance(node, nodes.Name):
+            names |= {node.name}
+        found.reads[read] = (_reaching(node, harmless) if reaching is None else reaching, names)
+        if binds is not None:
+            for name in [binds] if isinstance(binds, nodes.Name) else binds.find_all(nodes.Name):
+                found.bindings.setdefault(name.name, set()).add(read)
 
-    reads = {repr(node): reaching(node) for node in tree.find_all(_READING)}
-    for node in tree.find_all(nodes.For):
-        reads[f"for {node.target!r} in {node.iter!r}"] = reaching(node.iter)
-    for node in tree.find_all(nodes.Assign):
-        reads[f"set {node.target!r} = {node.node!r}"] = reaching(node.node)
-    for node in tree.find_all(nodes.With):
-        reads[f"with {node.targets!r} = {node.values!r}"] = any(reaching(value) for value in node.values)
-    for node in tree.find_all((nodes.Macro, nodes.CallBlock)):
-        reads[f"macro {getattr(node, 'name', 'call')}({node.args!r}={node.defaults!r})"] = any(
-            reaching(default) for default in node.defaults)
-    for node in tree.find_all(nodes.Output):  # `{{ site }}`
+    for node in tree.find_all(_READING):
+        note(repr(node), node)
+    for node in tree.find_all(nodes.Output):  # what is printed: `{{ site }}`, `{{ [site] }}`
         for child in node.nodes:
-            if isinstance(child, nodes.Name) and child.name in _REACHING_NAMES:
-                reads[f"output {child!r}"] = True
-    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport)):
-        reads[f"include {node.template!r}"] = _includes_reaching(node.template, source, seen | {file})
-    return reads
+            if not isinstance(child, nodes.TemplateData):
+                note(f"output {child!r}", child)
+    for node in tree.find_all(nodes.For):
+        note(f"for {node.target!r} in {node.iter!r}", node.iter, binds=node.target)
+    for node in tree.find_all(nodes.Assign):
+        note(f"set {node.target!r} = {node.node!r}", node.node, binds=node.target)
+    for node in tree.find_all(nodes.AssignBlock):
+        note(f"set {node.target!r} = {node.body!r}", None, reaching=False, binds=node.target)  # its output is noted
+    for node in tree.find_all(nodes.With):
+        values = nodes.List(list(node.values))
+        for target in node.targets:
+            note(f"with {node.targets!r} = {node.values!r}", values, binds=target)
+    for node in tree.find_all((nodes.Macro, nodes.CallBlock)):
+        defaults = nodes.List(list(node.defaults))
+        for argument in node.args:
+            note(f"macro {getattr(node, 'name', 'call')}({node.args!r}={node.defaults!r})", defaults, binds=argument)
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        reaching = _includes_reaching(node.template, source, seen | {file})
+        targets = [nodes.Name(node.target, "store")] if isinstance(node, nodes.Import) else [
+            nodes.Name(name if isinstance(name, str) else name[-1], "store") for name in getattr(node, "names", ())]
+        note(f"include {node.template!r}", node.template, reaching=reaching)
+        for target in targets:
+            note(f"include {node.template!r}", node.template, reaching=reaching, binds=target)
+    return found
 
 
 def _includes_reaching(template: nodes.Expr, source: Callable[[str], Path | None], seen: frozenset[Path]) -> bool:
@@ -118,7 +156,7 @@ def _includes_reaching(template: nodes.Expr, source: Callable[[str], Path | None
     if file is None or file in seen:
         return False  # missing: the render reports it; already followed: counted there
     reads = _reads(file, source, seen)
-    return reads is None or any(reads.values())
+    return reads is None or any(reaching for reaching, _ in reads.reads.values())
 
 
 @functools.lru_cache(maxsize=512)
@@ -154,16 +192,21 @@ def _reaching(node: nodes.Node, harmless: set[int]) -> bool:
         return False
     if isinstance(node, nodes.Name) and node.name in _REACHING_NAMES:
         return True
-    if isinstance(node, nodes.Getattr) and node.attr in _REACHING_ATTRIBUTES:
-        return True
-    if isinstance(node, nodes.Getitem) and _names_reaching(node.arg):
-        return True
+    if isinstance(node, nodes.Getattr) and (node.attr in _REACHING_ATTRIBUTES or _PRIVATE.match(node.attr)):
+        return True  # (Python's own attributes lead anywhere: a bound function's __self__)
+    if isinstance(node, nodes.Getitem) and (_names_reaching(node.arg)
+                                           or not isinstance(node.arg, (nodes.Const, nodes.Slice))):
+        return True  # `term['items']`, or `term[key]`: a computed name may be any
     if isinstance(node, (nodes.Call, nodes.Filter, nodes.Test)) and any(
             _names_reaching(argument) for argument in [*node.args, *(keyword.value for keyword in node.kwargs)]):
         return True
+    if isinstance(node, nodes.Filter) and node.name in _BY_NAME_FILTERS and not all(
+            isinstance(argument, nodes.Const) for argument in [*node.args, *(keyword.value for keyword in node.kwargs)]):
+        return True  # an attribute named by a variable
     return any(_reaching(child, harmless) for child in node.iter_child_nodes())
 
 
 def _names_reaching(node: nodes.Node) -> bool:
-    """A lookup by name of what reaches further: `term['items']`, `map(attribute='items')`."""
-    return isinstance(node, nodes.Const) and isinstance(node.value, str) and node.value in _REACHING_ATTRIBUTES
+    """A name that looks up what may reach further: `term['items']`, `map(attribute='items.0.title')`."""
+    return isinstance(node, nodes.Const) and isinstance(node.value, str) and any(
+        part in _REACHING_ATTRIBUTES or _PRIVATE.match(part) for part in node.value.split("."))

@@ -404,8 +404,10 @@ COVERED_BUILTIN_READS = {
     "customers.html": "counts of each customer's items: TEMPLATE_READS",
     "embed_wall.html": "a wall's items: in its context, walked",
     "home.html": "counts of each value's items: a topic is walked with its counts",
+    "picker.html": "facets and topics looked up by keys of its own lists: its context and the chrome",
     "share_box.html": "included by the pages named here, covered there",
     "sitemap.xml": "each entry's item: walked",
+    "stories.html": "includes picker.html, covered there",
     "story.html": "its share box quotes the story itself: in its context",
     "taxonomy.html": "counts of each topic's items: walked with its counts",
     "term.html": "its topic's items: TEMPLATE_READS",
@@ -456,10 +458,19 @@ def test_a_site_template_that_reads_more_than_its_built_in_namesake_is_told_apar
     (own / "fields.html").write_text("{% for key, value in config.utm.items() %}{{ key }}{% endfor %}",
                                      encoding="utf-8")  # a dict's items(), not a topic's
     assert reads_beyond_builtin([own], builtin) == sorted(more)
-    for read in ("{% set s = site.items_of(customer, 'stories') %}{{ s[0].title }}",  # the built-in one counts
-                 "{% macro newest(customer, s=site.items_of(customer, 'stories')) %}{{ s[0].title }}{% endmacro %}"):
-        (own / "customers.html").write_text(read, encoding="utf-8")
-        assert "customers.html" in reads_beyond_builtin([own], builtin)
+    for name, read in [
+        ("customers.html", "{% set s = site.items_of(customer, 'stories') %}{{ s[0].title }}"),  # it counts them
+        ("customers.html", "{% macro newest(customer, s=site.items_of(customer, 'stories')) %}{{ s[0].title }}"
+                           "{% endmacro %}"),
+        # the built-in home page counts its own topics' items, with these very words; these are every industry's
+        ("home.html", "{% for term in site.taxonomies.industries.terms %}{{ term.items | length }}{% endfor %}"),
+        ("story.html", "{% for t in terms_of(item, 'industries') %}{{ [t] | map(attribute='items.0.title') }}"
+                       "{% endfor %}"),
+        ("story.html", "{% for t in terms_of(item, 'industries') %}{{ t[key] }}{% endfor %}"),
+        ("story.html", "{{ [site] }}"),
+    ]:
+        (own / name).write_text(read, encoding="utf-8")
+        assert name in reads_beyond_builtin([own], builtin), read
 
 
 @pytest.mark.parametrize("template, edit", [
