@@ -69,18 +69,27 @@ def reads_beyond_builtin(own_dirs: Iterable[Path], builtin_dir: Path) -> list[st
     page's own topics is not that of every industry). A template that does not parse counts as
     reading anything."""
     own_dirs = list(own_dirs)
+    reaching_templates: dict[str, bool] = {}  # each included or imported template followed once
 
-    def source(name: str) -> Path | None:  # the template Jinja would load by that name
-        return next((file for file in (*(d / name for d in own_dirs), builtin_dir / name) if file.is_file()), None)
+    def reaches(name: str | None) -> bool:
+        """Whether the template Jinja would load by that name reaches records (one named by a variable may)."""
+        if name is None:
+            return True
+        if name not in reaching_templates:
+            reaching_templates[name] = False  # while it is followed: a template that includes itself
+            file = next((f for f in (*(d / name for d in own_dirs), builtin_dir / name) if f.is_file()), None)
+            reads = _reads(file, reaches) if file is not None else _Reads({}, {})  # missing: the render says so
+            reaching_templates[name] = reads is None or any(reaching for reaching, _ in reads.reads.values())
+        return reaching_templates[name]
 
     found = []
     for folder in own_dirs:
         for file in sorted(folder.rglob("*")):
             if file.is_file():
                 name = file.relative_to(folder).as_posix()
-                own = _reads(file, source)
+                own = _reads(file, reaches)
                 builtin = builtin_dir / name
-                covered = _reads(builtin, source) if builtin.is_file() else None
+                covered = _reads(builtin, reaches) if builtin.is_file() else None
                 if own is None or any(reaching and not _covered(read, names, own, covered)
                                       for read, (reaching, names) in own.reads.items()):
                     found.append(name)
@@ -93,93 +102,100 @@ class _Reads:
     bindings: dict[str, set[str]]  # a name the template binds -> the loops, assignments... that bind it
 
 
+@dataclass(frozen=True)
+class _Include:
+    read: str
+    template: str | None  # None: named by a variable
+    names: frozenset[str]  # the names the template is named with
+    binds: tuple[str, ...]  # the names an import binds
+
+
 def _covered(read: str, names: frozenset[str], own: _Reads, builtin: _Reads | None) -> bool:
     """Whether the built-in template reads this, with each of its names bound as the own one binds it."""
     return builtin is not None and read in builtin.reads and all(
         own.bindings.get(name, set()) <= builtin.bindings.get(name, set()) for name in names)
 
 
-def _reads(file: Path, source: Callable[[str], Path | None], seen: frozenset[Path] = frozenset()) -> _Reads | None:
-    """What the template reads, each as its expression's text (Jinja's own, free of lines and
-    spacing), and what binds its names; None if it does not parse. A template it includes or
-    imports reaches as far as what that one reads."""
-    tree = _parse(file)
-    if tree is None:
+def _reads(file: Path, reaches: Callable[[str | None], bool]) -> _Reads | None:
+    """What the template reads, and what binds its names; None if it does not parse. A template it
+    includes or imports reaches as far as `reaches` says."""
+    local = _local_reads(file.read_text(encoding="utf-8", errors="replace"))
+    if local is None:
         return None
-    harmless = _harmless(tree)
-    found = _Reads({}, {})
+    reads, bindings, includes = local
+    found = _Reads(dict(reads), {name: set(binders) for name, binders in bindings.items()})
+    for include in includes:
+        found.reads[include.read] = (reaches(include.template), include.names)
+        for name in include.binds:
+            found.bindings.setdefault(name, set()).add(include.read)
+    return found
+
+
+@functools.lru_cache(maxsize=512)
+def _local_reads(text: str) -> tuple[dict[str, tuple[bool, frozenset[str]]], dict[str, frozenset[str]],
+                                     tuple[_Include, ...]] | None:
+    """A template's reads, each as its expression's text (Jinja's own, free of lines and spacing)
+    -> (whether it may reach further, the names it uses); what binds each name it binds; and the
+    templates it includes or imports. None if it does not parse. Kept by the template's text."""
+    try:
+        tree = _PARSER.parse(text)
+    except jinja2.TemplateSyntaxError:
+        return None
+    every = list(tree.find_all(nodes.Node))  # one walk; each kind below is picked from it
+    harmless = _harmless(every)
+    reads: dict[str, tuple[bool, frozenset[str]]] = {}
+    bindings: dict[str, set[str]] = {}
 
     def note(read: str, node: nodes.Node | None, reaching: bool | None = None, binds: nodes.Node | None = None) -> None:
         names = frozenset(name.name for name in node.find_all(nodes.Name)) if node is not None else frozenset()
         if isinstance(node, nodes.Name):
             names |= {node.name}
-        found.reads[read] = (_reaching(node, harmless) if reaching is None else reaching, names)
+        reads[read] = (_reaching(node, harmless) if reaching is None else reaching, names)
         if binds is not None:
             for name in [binds] if isinstance(binds, nodes.Name) else binds.find_all(nodes.Name):
-                found.bindings.setdefault(name.name, set()).add(read)
+                bindings.setdefault(name.name, set()).add(read)
 
-    for node in tree.find_all(_READING):
-        note(repr(node), node)
-    for node in tree.find_all(nodes.Output):  # what is printed: `{{ site }}`, `{{ [site] }}`
-        for child in node.nodes:
-            if not isinstance(child, nodes.TemplateData):
-                note(f"output {child!r}", child)
-    for node in tree.find_all(nodes.For):
-        note(f"for {node.target!r} in {node.iter!r}", node.iter, binds=node.target)
-    for node in tree.find_all(nodes.Assign):
-        note(f"set {node.target!r} = {node.node!r}", node.node, binds=node.target)
-    for node in tree.find_all(nodes.AssignBlock):
-        note(f"set {node.target!r} = {node.body!r}", None, reaching=False, binds=node.target)  # its output is noted
-    for node in tree.find_all(nodes.With):
-        values = nodes.List(list(node.values))
-        for target in node.targets:
-            note(f"with {node.targets!r} = {node.values!r}", values, binds=target)
-    for node in tree.find_all((nodes.Macro, nodes.CallBlock)):
-        defaults = nodes.List(list(node.defaults))
-        for argument in node.args:
-            note(f"macro {getattr(node, 'name', 'call')}({node.args!r}={node.defaults!r})", defaults, binds=argument)
-    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
-        reaching = _includes_reaching(node.template, source, seen | {file})
-        targets = [nodes.Name(node.target, "store")] if isinstance(node, nodes.Import) else [
-            nodes.Name(name if isinstance(name, str) else name[-1], "store") for name in getattr(node, "names", ())]
-        note(f"include {node.template!r}", node.template, reaching=reaching)
-        for target in targets:
-            note(f"include {node.template!r}", node.template, reaching=reaching, binds=target)
-    return found
-
-
-def _includes_reaching(template: nodes.Expr, source: Callable[[str], Path | None], seen: frozenset[Path]) -> bool:
-    """Whether the template an include or import names reaches records (one named by a variable may)."""
-    if not (isinstance(template, nodes.Const) and isinstance(template.value, str)):
-        return True
-    file = source(template.value)
-    if file is None or file in seen:
-        return False  # missing: the render reports it; already followed: counted there
-    reads = _reads(file, source, seen)
-    return reads is None or any(reaching for reaching, _ in reads.reads.values())
+    includes = []
+    for node in every:
+        if isinstance(node, _READING):
+            note(repr(node), node)
+        elif isinstance(node, nodes.Output):  # what is printed: `{{ site }}`, `{{ [site] }}`
+            for child in node.nodes:
+                if not isinstance(child, nodes.TemplateData):
+                    note(f"output {child!r}", child)
+        elif isinstance(node, nodes.For):
+            note(f"for {node.target!r} in {node.iter!r}", node.iter, binds=node.target)
+        elif isinstance(node, nodes.Assign):
+            note(f"set {node.target!r} = {node.node!r}", node.node, binds=node.target)
+        elif isinstance(node, nodes.AssignBlock):  # its output is noted
+            note(f"set {node.target!r} = {node.body!r}", None, reaching=False, binds=node.target)
+        elif isinstance(node, nodes.With):
+            for target in node.targets:
+                note(f"with {node.targets!r} = {node.values!r}", nodes.List(list(node.values)), binds=target)
+        elif isinstance(node, (nodes.Macro, nodes.CallBlock)):
+            for argument in node.args:
+                note(f"macro {getattr(node, 'name', 'call')}({node.args!r}={node.defaults!r})",
+                     nodes.List(list(node.defaults)), binds=argument)
+        elif isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            named = node.template.value if isinstance(node.template, nodes.Const) and isinstance(
+                node.template.value, str) else None
+            binds = (node.target,) if isinstance(node, nodes.Import) else tuple(
+                name if isinstance(name, str) else name[-1] for name in getattr(node, "names", ()))
+            names = frozenset(name.name for name in [node.template, *node.template.find_all(nodes.Name)]
+                              if isinstance(name, nodes.Name))
+            includes.append(_Include(f"include {node.template!r}", named, names, binds))
+    return reads, {name: frozenset(binders) for name, binders in bindings.items()}, tuple(includes)
 
 
-@functools.lru_cache(maxsize=512)
-def _parsed(text: str) -> nodes.Template | None:
-    try:
-        return _PARSER.parse(text)
-    except jinja2.TemplateSyntaxError:
-        return None
-
-
-def _parse(file: Path) -> nodes.Template | None:
-    return _parsed(file.read_text(encoding="utf-8", errors="replace"))
-
-
-def _harmless(tree: nodes.Template) -> set[int]:
+def _harmless(every: list[nodes.Node]) -> set[int]:
     """Reads that look as if they reach further and do not: a `site.events` that only tests
     whether there are events (every fingerprint has that), and a dict's `.items` called (a
     topic's items are not called)."""
-    tests = [node.test for node in tree.find_all((nodes.CondExpr, nodes.If))]
-    tests += [node.node for node in tree.find_all(nodes.Not)]
+    tests = [node.test for node in every if isinstance(node, (nodes.CondExpr, nodes.If))]
+    tests += [node.node for node in every if isinstance(node, nodes.Not)]
     harmless = {id(test) for test in tests if isinstance(test, nodes.Getattr) and test.attr == "events"
                 and isinstance(test.node, nodes.Name) and test.node.name == "site"}
-    return harmless | {id(call.node) for call in tree.find_all(nodes.Call) if isinstance(call.node, nodes.Getattr)
+    return harmless | {id(call.node) for call in every if isinstance(call, nodes.Call) and isinstance(call.node, nodes.Getattr)
                        and call.node.attr == "items" and not call.args and not call.kwargs}
 
 
