@@ -10,9 +10,10 @@ records by the hash of their file's front matter (and of their customer's,
 since cards show its name and logo), lists by their members, a topic by its
 name and counts (its cards count on its own page only), a page listed in the
 sitemap by its address and item. What a built-in template reads of the site
-outside its context is listed in SITE_READS (template_reads.py) and covered
-here; a site's own template that reads more than its built-in namesake makes
-every page depend on every record (correct, only slower).
+outside its context is covered here (tests/test_incremental.py lists it); a
+site's own template that reads more than its built-in namesake
+(template_reads.py) makes every page depend on every record (correct, only
+slower).
 
 A page is kept under its fingerprint plus the bytes of the records whose
 bodies its last render read (PageKeys, body_reads.py): an edit of a story's

@@ -1,9 +1,9 @@
 """What a theme's templates read beyond their page's context, which page fingerprints
 (fingerprint.py) must cover.
 
-The built-in templates' reads are known: what they read of `site` is listed in
-SITE_READS (and covered by the global fingerprint or TEMPLATE_READS), and a
-test keeps the list true. A site's own template is covered as far as it reads
+The built-in templates' reads are known: what they read of `site` is covered by
+the global fingerprint or TEMPLATE_READS, and tests keep that true
+(tests/test_incremental.py lists them). A site's own template is covered as far as it reads
 the context's records (fields and bodies), the config, and what the built-in
 template of its name reads; one that reaches further (a "more from this
 customer" list, a share box on a list, a topic's members) may show records its
@@ -22,10 +22,6 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-# `site.<name>` that the built-in templates read: events and taxonomies are covered by the
-# chrome, build_date by the global fingerprint, and the two counts by TEMPLATE_READS.
-SITE_READS = frozenset({"events", "taxonomies", "build_date", "collection_items", "items_of"})
-_SITE_READ = re.compile(r"\bsite\b(\s*\.\s*(\w+))?")
 # What a template reads: the value of an expression of these kinds, and what its loops,
 # assignments and macro defaults bind (`{% for s in site.items_of(customer, 'stories') %}
 # {{ s.title }}` reads titles that `{{ site.items_of(customer, 'stories') | length }}` does not).
@@ -44,21 +40,6 @@ _PRIVATE = re.compile(r"_\w")  # an attribute of Python's or of advocacy's own c
 _BY_NAME_FILTERS = frozenset({"attr", "map", "selectattr", "rejectattr", "groupby", "sum", "sort", "unique",
                               "min", "max", "dictsort"})
 _PARSER = jinja2.Environment()  # parses only: the AST is the same whatever the render options
-
-
-def reads_outside_context(template_dirs: Iterable[Path]) -> list[str]:
-    """Templates (name) in these folders that use `site` beyond SITE_READS."""
-    found = []
-    for folder in template_dirs:
-        for file in sorted(folder.rglob("*")):
-            if file.is_file():
-                text = file.read_text(encoding="utf-8", errors="replace")
-                text = re.sub(r"\{#.*?#\}", "", text, flags=re.DOTALL)  # comments speak of "the site"
-                code = " ".join(re.findall(r"\{[{%](.*?)[%}]\}", text, flags=re.DOTALL))
-                code = re.sub(r"'[^']*'|\"[^\"]*\"", "''", code)  # asset('site.css') reads no site
-                if any(match.group(2) not in SITE_READS for match in _SITE_READ.finditer(code)):
-                    found.append(file.relative_to(folder).as_posix())
-    return found
 
 
 def reads_beyond_builtin(own_dirs: Iterable[Path], builtin_dir: Path) -> list[str]:

@@ -29,7 +29,7 @@ from advocacy.preview_page import inject
 from advocacy.markup import MarkdownRenderer
 from advocacy.render import MARKDOWN_NAMESPACE, builtin_theme_dir
 from advocacy.resident import Resident
-from advocacy.template_reads import SITE_READS, reads_beyond_builtin, reads_outside_context
+from advocacy.template_reads import reads_beyond_builtin
 from advocacy.write import MARKER, OutputWriter, spare_folder, write_output
 from benchmarks.build_times import edit_template
 from benchmarks.sitegen import generate
@@ -384,6 +384,27 @@ def test_the_output_a_build_records_is_the_output_a_walk_finds(tmp_path):
         [record] = (site / CACHE_DIR).glob("last-build-*")
         recorded = cache_module.BuildCache(site, file=record.name).get(last_build.NAMESPACE, "last").outputs
         assert recorded == last_build.scan_output(output) and len(recorded) > 20
+
+
+# `site.<name>` that the built-in templates read: events and taxonomies are covered by the
+# chrome, build_date by the global fingerprint, and the two counts by TEMPLATE_READS.
+SITE_READS = frozenset({"events", "taxonomies", "build_date", "collection_items", "items_of"})
+_SITE_READ = re.compile(r"\bsite\b(\s*\.\s*(\w+))?")
+
+
+def reads_outside_context(template_dirs: list[Path]) -> list[str]:
+    """Templates (name) in these folders that use `site` beyond SITE_READS."""
+    found = []
+    for folder in template_dirs:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                text = file.read_text(encoding="utf-8", errors="replace")
+                text = re.sub(r"\{#.*?#\}", "", text, flags=re.DOTALL)  # comments speak of "the site"
+                code = " ".join(re.findall(r"\{[{%](.*?)[%}]\}", text, flags=re.DOTALL))
+                code = re.sub(r"'[^']*'|\"[^\"]*\"", "''", code)  # asset('site.css') reads no site
+                if any(match.group(2) not in SITE_READS for match in _SITE_READ.finditer(code)):
+                    found.append(file.relative_to(folder).as_posix())
+    return found
 
 
 def test_the_built_in_templates_read_of_the_site_only_what_fingerprints_cover():
