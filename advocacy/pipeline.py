@@ -218,8 +218,8 @@ def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: Buil
                     file) for folder, templates in zip(theme.dirs, template_dirs) for file in folder.rglob("*")
                    if file.is_file() and templates not in file.parents]
     # the inode change time too: a file rewritten with its old modification time put back (cp -p) has a new one
-    static_state = repr(sorted((rel, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-                               for rel, stat in ((rel, file.stat()) for rel, file in static.items())))
+    stats = {rel: file.stat() for rel, file in static.items()}
+    static_state = repr(sorted((rel, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns) for rel, stat in stats.items()))
     own_templates = [d / "templates" for d in theme.dirs if d.resolve() != builtin]
     global_parts = [cache.code, jinja2.__version__, markdown_it.__version__, file_digest(theme_files),
                     static_state, markdown_settings(site, theme.element_ids())]
@@ -285,12 +285,13 @@ def _no_search(problems: Problems, reason: SearchUnavailable) -> None:
 
 def _check_share_image(root: Path, site: Site, problems: Problems) -> None:
     image = site.config.share.image
-    if image and not (root / "static" / image.lstrip("/")).is_file():
+    if not image:
+        return
+    not_there = ("was not found" if not (root / "static" / image.lstrip("/")).is_file()
+                 else NOT_PUBLISHED if unpublished(image) else None)
+    if not_there:
         problems.warning(CONFIG_FILE, site.config.lines.get("share", 1),
-                         f"'share.image' file static{image} was not found; link previews use the theme's picture")
-    elif image and unpublished(image):
-        problems.warning(CONFIG_FILE, site.config.lines.get("share", 1),
-                         f"'share.image' file static{image} {NOT_PUBLISHED}; link previews use the theme's picture")
+                         f"'share.image' file static{image} {not_there}; link previews use the theme's picture")
 
 
 def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: InputScan, started: float,

@@ -78,17 +78,17 @@ def gone_pages(record: UrlRecord, site: Site, planned_paths: Iterable[str]) -> l
     pages: dict[str, Page] = {}  # by output
     topics = {f"/{key}/": taxonomy.spec.singular.lower() for key, taxonomy in site.taxonomies.items()}
     for path in record.published:
-        section = "/" + path.split("/")[1] + "/"
-        if section in topics and path != section and output_of(path) not in taken:
-            pages.setdefault(output_of(path), Page(path.lstrip("/"), GONE_TEMPLATE, {
+        section, output = "/" + path.split("/")[1] + "/", output_of(path)
+        if section in topics and path != section and output not in taken:
+            pages.setdefault(output, Page(path.lstrip("/"), GONE_TEMPLATE, {
                 "kind": f"{topics[section]} page", "related": site.stories[:3]}, in_sitemap=False))
     for item in [*(w.record for w in site.withheld), *site.drafts]:
         # a testimonial's own URL is an anchor of the testimonials page, which stays
         own = () if item.kind == "testimonials" else (path_for(item),)
         for path in (*own, *item.aliases):
-            path = site_path(path)
-            if output_of(path) in recorded and output_of(path) not in taken:
-                pages.setdefault(output_of(path), Page(path.lstrip("/"), GONE_TEMPLATE, {
+            path, output = site_path(path), output_of(path)
+            if output in recorded and output not in taken:
+                pages.setdefault(output, Page(path.lstrip("/"), GONE_TEMPLATE, {
                     "kind": KINDS[item.kind].singular, "related": site.related(item)}, in_sitemap=False))
     for page in gone_embeds(record.published, taken):  # an empty card, for the iframes still asking
         pages.setdefault(page.output, page)
