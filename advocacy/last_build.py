@@ -153,6 +153,35 @@ def known_keys(remembered: ContentKeys, scan: InputScan) -> dict[str, str]:
     return {name: key for name, (stat, key) in remembered.items() if stats.get(name) == stat}
 
 
+def unchanged_copies(root: Path, last: LastBuild | None, scan: InputScan, sources: dict[str, Path]) -> dict[str, Stat]:
+    """Output path -> the stat its copy had when the last build left the output, for each source
+    (`sources`: output path -> the input file copied there) that the last build's scan found settled
+    and this scan finds with the same stat: its bytes are those the last build published. A copy
+    that still has that stat was not changed since (a write, or a link made or removed, moves its
+    inode change time), so it is the source's copy as it is now, and neither needs reading."""
+    if last is None or last.inputs is None or scan.stats is None:
+        return {}
+    unchanged = {}
+    for rel, source in sources.items():
+        name = input_name(root, source)
+        recorded = last.outputs.get(f"./{rel}")
+        if (name is not None and recorded is not None and name not in last.racy
+                and name in scan.stats and last.inputs.get(name) == scan.stats[name]):
+            unchanged[rel] = recorded
+    return unchanged
+
+
+def input_name(root: Path, file: Path) -> str | None:
+    """The name a scan gives the input `file` (None: not one a scan sees)."""
+    for folder, prefix in ((root, None), (builtin_theme_dir(), BUILTIN)):
+        try:
+            rel = file.relative_to(folder).as_posix()
+        except ValueError:
+            continue
+        return rel if prefix is None else f"{prefix}/{rel}"
+    return None
+
+
 def scan_output(output: Path) -> dict[str, Stat]:
     found: dict[str, Stat] = {}
     try:

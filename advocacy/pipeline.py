@@ -33,7 +33,8 @@ from advocacy.fingerprint import (
     file_digest,
 )
 from advocacy.folders_ahead import FoldersAhead
-from advocacy.last_build import InputScan, LastBuild, LastBuildRecord, known_keys, settled_keys, summarize
+from advocacy.last_build import (InputScan, LastBuild, LastBuildRecord, known_keys, settled_keys, summarize,
+                                 unchanged_copies)
 from advocacy.minify import published_assets
 from advocacy.page_store import PageStore
 from advocacy.pages import Page, plan_pages
@@ -249,11 +250,11 @@ def _search_indexing(site: Site, renderer: Renderer, problems: Problems,
 
 
 def _write_with_search_index(output: Path, rendered: Rendered, problems: Problems,
-                             folders: FoldersAhead | None) -> dict[str, Stat]:
+                             folders: FoldersAhead | None, unchanged_copies: dict[str, Stat]) -> dict[str, Stat]:
     """Write the output, the search index with it once made: the pages are written while Pagefind
     indexes (in a thread: making 9,000 folders mostly waits on the disk, Pagefind's runs on the cores)."""
     try:
-        writer = OutputWriter(output, folders)
+        writer = OutputWriter(output, folders, unchanged_copies)
         if rendered.search is None:
             writer.add(rendered.files)
         else:
@@ -322,7 +323,9 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
                                  accept_removed=accept_removed, keys=keys, fronts=fronts, first=first)
         if problems.errors:
             raise ContentError(problems)
-        written = _write_with_search_index(output, rendered, problems, folders)
+        copies = unchanged_copies(root, previous, inputs,
+                                  {rel: data for rel, data in rendered.files.items() if isinstance(data, Path)})
+        written = _write_with_search_index(output, rendered, problems, folders, copies)
         rendered.files.clear()  # written: the pages and search index leave memory before the cache is pickled
         paths = [page.path for page in rendered.pages]
         wrote_record = record and not drafts and record_published(root, rendered.urls, paths)

@@ -14,6 +14,9 @@ to make and as long to remove); most builds change a few files. Every file
 of the kept folder is checked before it is kept (a link to the same kept
 page, a copy of a static file as it is now, the same bytes), so
 one that was altered or half-written by a killed build is made again.
+A copy of a static file is checked by its bytes, unless the build vouches
+for it (`unchanged_copies`: its source and the copy are both as the last
+build left them), so that a large static/ folder is not read at every build.
 A file is never changed in place: it may be a hard link to a page the
 output shows.
 """
@@ -88,8 +91,12 @@ class OutputWriter:
     Pagefind has made it): the kept folder beside the output becomes exactly the files added,
     and `finish` swaps it in. Nothing of the output changes before then."""
 
-    def __init__(self, output: Path, ahead: FoldersAhead | None = None):
-        """`ahead`: the process making the kept folder's folders, if one was started (folders_ahead.py)."""
+    def __init__(self, output: Path, ahead: FoldersAhead | None = None,
+                 unchanged_copies: dict[str, Stat] | None = None):
+        """`ahead`: the process making the kept folder's folders, if one was started (folders_ahead.py).
+        `unchanged_copies`: output path -> the stat of a copy that is its source's copy as long as it has
+        that stat (last_build.unchanged_copies); any other copy is compared with its source byte for byte."""
+        self._unchanged = unchanged_copies or {}
         if ahead is not None:
             ahead.wait()
         self._output = output.resolve()
@@ -129,15 +136,18 @@ class OutputWriter:
         for rel, data in targets.items():
             old = self._found.pop(rel, None)
             if old is not None:
-                if _same(old, data, spare, rel):  # most files of a build: no Path is made for them
-                    self._stats[rel] = stat_of(old)
+                # A copy of a source the build vouches for is kept by its stat alone; if the kept folder's
+                # copy is another file, it is replaced by a link to the output's, and kept at the next build.
+                vouched = self._unchanged.get(rel)
+                if stat_of(old) == vouched or (vouched is None and _same(old, data, spare, rel)):
+                    self._stats[rel] = stat_of(old)  # most files of a build: no Path is made for them
                     continue
                 os.unlink(spare / rel)
             target = spare / rel
             if isinstance(data, Linked):
                 _link_or_copy(data.path, target)
             elif isinstance(data, Path):
-                _copy_static(data, self._output / rel, target)
+                _copy_static(data, self._output / rel, target, self._unchanged.get(rel))
             else:
                 target.write_bytes(data)
             self._stats[rel] = stat_of(os.lstat(target))
@@ -238,12 +248,14 @@ def _same_bytes(a: Path, b: Path) -> bool:
                 return True
 
 
-def _copy_static(source: Path, previous: Path, target: Path) -> None:
+def _copy_static(source: Path, previous: Path, target: Path, unchanged: Stat | None = None) -> None:
     """A copy of `source` with its modification time, or a link to the previous output's copy
-    when that one is a copy of it as it is now."""
+    when that one is a copy of it as it is now (vouched for by its stat being `unchanged`, or
+    compared)."""
     stat = source.stat()
     try:
-        if _copy_of(source, stat, previous, previous.lstat()):
+        previous_stat = previous.lstat()
+        if stat_of(previous_stat) == unchanged or _copy_of(source, stat, previous, previous_stat):
             os.link(previous, target)
             return
     except OSError:

@@ -766,6 +766,49 @@ def test_a_video_s_share_email_follows_the_headline_of_its_customer_s_newest_sto
     assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
 
 
+def test_a_static_file_as_the_last_build_left_it_is_not_read_again_and_a_changed_one_is(tmp_path, monkeypatch):
+    """A static file whose stat is the one the last build read, and whose copy is as that build left
+    it, is vouched for by their stats (a large static/ folder would be read at every build); a copy
+    changed in the output, or a source rewritten with its old size and times, is published anew."""
+    monkeypatch.setattr(last_build, "RACY_NS", 0)  # every file settled: no waiting a second for it
+    site = _site(tmp_path, 20, 7)
+    output = site / "output"
+    media = site / "static" / "media"
+    media.mkdir(parents=True)
+    for number in range(3):
+        (media / f"case-{number}.pdf").write_bytes(bytes([number]) * 5000)
+    compared: list[str] = []
+    same_bytes = write_module._same_bytes
+    monkeypatch.setattr(write_module, "_same_bytes", lambda a, b: compared.append(a.name) or same_bytes(a, b))
+    story = sorted((site / "content" / "stories").glob("*.md"))[0]
+
+    def edit_and_build() -> None:
+        story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        compared.clear()
+        _build(site, output)
+
+    for _ in range(3):  # a fresh output; its copies linked into the kept folder; the kept folder's kept
+        edit_and_build()
+    assert compared == []
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+
+    copy, source = output / "media" / "case-1.pdf", media / "case-1.pdf"
+    before = copy.stat()
+    with copy.open("r+b") as file:  # the output's copy changed in place, its size and times put back
+        file.write(b"X")
+    os.utime(copy, ns=(before.st_atime_ns, before.st_mtime_ns))
+    edit_and_build()
+    assert "case-1.pdf" in compared
+    assert (output / "media" / "case-1.pdf").read_bytes() == source.read_bytes()
+
+    before = source.stat()
+    source.write_bytes(b"Y" * 5000)  # as `cp -p` would
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    edit_and_build()
+    assert (output / "media" / "case-1.pdf").read_bytes() == b"Y" * 5000
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+
+
 def test_a_static_file_rewritten_with_its_old_size_and_modification_time_is_published_anew(tmp_path):
     """`cp -p`, `rsync -t` and archives put a file's modification time back: its inode change
     time still moves, and the copy in the output and the logo's size on every page follow."""
