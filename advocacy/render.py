@@ -134,6 +134,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # a renderer lasts one build (and, in the preview, that build's first pages): its templates
+            # are read once, not checked on the disk at each page and each template a page includes
+            auto_reload=False,
             bytecode_cache=_CompiledTemplates(cache) if cache is not None and cache.enabled else None,
         )
         self.env.globals.update(
