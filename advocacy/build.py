@@ -118,7 +118,7 @@ def _build_locked(root: Path, output: Path, *, drafts: bool, base_url: str | Non
     build_date = build_date or build_date_from_env()
     last = LastBuildRecord(root, output, drafts, base_url, build_date, accept_removed, record)
     inputs = scan_inputs(root)
-    unchanged = last.unchanged(inputs)
+    unchanged = last.unchanged(inputs) if resident is None or resident.holds_last_build else None
     if unchanged is not None:  # the same inputs, the output as it was left: nothing to do
 
         def load() -> tuple[Site, list[Page]]:

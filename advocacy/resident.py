@@ -59,6 +59,13 @@ class Resident:
         """The build succeeded: its site, renderer and fingerprints make the first page after the next edit."""
         self._last = site, renderer, fingerprints
 
+    @property
+    def holds_last_build(self) -> bool:
+        """Whether the last build's site is here to make first pages from. Until it is, a build
+        with nothing changed is made all the same (from the cache, rendering nothing), so that
+        the first edit after the preview starts shows first too, and finds the cache in memory."""
+        return self._last is not None
+
     def first_pages(self, changed: list[str]) -> dict[str, bytes]:
         """The page of the one story or video whose file `changed`, made from the last
         build and the file's new text (output file -> bytes). Empty when the edit is

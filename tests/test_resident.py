@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from advocacy import pipeline
 from advocacy.build import build
 from advocacy.cache import CACHE_DIR
 from advocacy.errors import ContentError
@@ -67,6 +68,27 @@ def test_the_first_page_of_a_text_edit_is_the_page_the_whole_build_makes(built):
         [(output, data)] = first.items()
         _build(root, resident)
         assert (root / "preview" / output).read_bytes() == data, (round_number, rel, what)
+
+
+def test_a_preview_started_on_an_unchanged_site_shows_its_first_edit_first(built, monkeypatch):
+    """A new preview whose first build has nothing to change still holds that build: the first edit
+    shows first, as every later one does (the build used to be skipped, and the edit waited for all)."""
+    root, resident = built
+    resident.close()
+    again = Resident(root)
+    result = _build(root, again)
+    assert result.rendered == 0  # from the cache: nothing rendered, as a skipped build renders nothing
+    story = sorted((root / "content/stories").glob("*.md"))[0]
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    first = again.first_pages([story.relative_to(root).as_posix()])
+    assert len(first) == 1
+    [(output, data)] = first.items()
+    _build(root, again)
+    assert (root / "preview" / output).read_bytes() == data
+    made = []  # once it holds a build, a build with nothing changed is skipped again
+    monkeypatch.setattr(pipeline, "build_changed", lambda *args, **kwargs: made.append(args))
+    _build(root, again)
+    assert made == []
 
 
 def test_no_first_page_when_an_edit_is_more_than_text(built):
