@@ -68,6 +68,7 @@ class LastBuild:
     racy: dict[str, str] = field(default_factory=dict)  # input -> the hash of its bytes, where its stat was racy
     outputs: dict[str, Stat] = field(default_factory=dict)
     content_keys: ContentKeys = field(default_factory=dict)  # of the settled files: see known_keys
+    copied: dict[str, str | None] = field(default_factory=dict)  # output file -> the input copied there
 
 
 def _stat(path: str) -> Stat:
@@ -153,19 +154,26 @@ def known_keys(remembered: ContentKeys, scan: InputScan) -> dict[str, str]:
     return {name: key for name, (stat, key) in remembered.items() if stats.get(name) == stat}
 
 
-def unchanged_copies(root: Path, last: LastBuild | None, scan: InputScan, sources: dict[str, Path]) -> dict[str, Stat]:
-    """Output path -> the stat its copy had when the last build left the output, for each source
-    (`sources`: output path -> the input file copied there) that the last build's scan found settled
-    and this scan finds with the same stat: its bytes are those the last build published. A copy
-    that still has that stat was not changed since (a write, or a link made or removed, moves its
-    inode change time), so it is the source's copy as it is now, and neither needs reading."""
+def copied_inputs(root: Path, files: dict[str, object]) -> dict[str, str | None]:
+    """Output path -> the name (as a scan gives it) of the input file a build copies there, for each
+    file of `files` (output path -> what the build writes there) that is a copy; None: not an input."""
+    return {rel: input_name(root, data) for rel, data in files.items() if isinstance(data, Path)}
+
+
+def unchanged_copies(last: LastBuild | None, scan: InputScan, copied: dict[str, str | None]) -> dict[str, Stat]:
+    """Output path -> the stat its copy had when the last build left the output, for each input
+    (`copied`: output path -> the input copied there) that the last build copied to the same path,
+    found settled, and this scan finds with the same stat: its bytes are those the last build
+    published. A copy that still has that stat was not changed since (a write, or a link made or
+    removed, moves its inode change time), so it is the input's copy as it is now, and neither
+    needs reading. (The same path from another input, as when a site's file overriding a theme's
+    is deleted, is another file.)"""
     if last is None or last.inputs is None or scan.stats is None:
         return {}
     unchanged = {}
-    for rel, source in sources.items():
-        name = input_name(root, source)
+    for rel, name in copied.items():
         recorded = last.outputs.get(f"./{rel}")
-        if (name is not None and recorded is not None and name not in last.racy
+        if (name is not None and recorded is not None and last.copied.get(rel) == name and name not in last.racy
                 and name in scan.stats and last.inputs.get(name) == scan.stats[name]):
             unchanged[rel] = recorded
     return unchanged

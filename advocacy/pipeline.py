@@ -33,8 +33,8 @@ from advocacy.fingerprint import (
     file_digest,
 )
 from advocacy.folders_ahead import FoldersAhead
-from advocacy.last_build import (InputScan, LastBuild, LastBuildRecord, known_keys, settled_keys, summarize,
-                                 unchanged_copies)
+from advocacy.last_build import (InputScan, LastBuild, LastBuildRecord, copied_inputs, known_keys, settled_keys,
+                                 summarize, unchanged_copies)
 from advocacy.minify import published_assets
 from advocacy.page_store import PageStore
 from advocacy.pages import Page, plan_pages
@@ -323,9 +323,9 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
                                  accept_removed=accept_removed, keys=keys, fronts=fronts, first=first)
         if problems.errors:
             raise ContentError(problems)
-        copies = unchanged_copies(root, previous, inputs,
-                                  {rel: data for rel, data in rendered.files.items() if isinstance(data, Path)})
-        written = _write_with_search_index(output, rendered, problems, folders, copies)
+        copied = copied_inputs(root, rendered.files)
+        written = _write_with_search_index(output, rendered, problems, folders,
+                                           unchanged_copies(previous, inputs, copied))
         rendered.files.clear()  # written: the pages and search index leave memory before the cache is pickled
         paths = [page.path for page in rendered.pages]
         wrote_record = record and not drafts and record_published(root, rendered.urls, paths)
@@ -336,7 +336,7 @@ def build_changed(root: Path, output: Path, last: LastBuildRecord, inputs: Input
         PageStore(cache).prune()
         summary = summarize(site, rendered.pages)
         last.save(LastBuild(summary, problems, rendered.fingerprints, inputs.trusted(), dict(inputs.racy or {}),
-                            content_keys=settled_keys(inputs, keys)), wrote_record, written)
+                            content_keys=settled_keys(inputs, keys), copied=copied), wrote_record, written)
         changed = [page.path for page in rendered.pages if previous is None
                    or previous.fingerprints.get(page.output, "") != rendered.fingerprints.get(page.output)]
         return BuildResult(summary, problems, output, time.perf_counter() - started,

@@ -769,7 +769,8 @@ def test_a_video_s_share_email_follows_the_headline_of_its_customer_s_newest_sto
 def test_a_static_file_as_the_last_build_left_it_is_not_read_again_and_a_changed_one_is(tmp_path, monkeypatch):
     """A static file whose stat is the one the last build read, and whose copy is as that build left
     it, is vouched for by their stats (a large static/ folder would be read at every build); a copy
-    changed in the output, or a source rewritten with its old size and times, is published anew."""
+    changed in the output, a source rewritten with its old size and times, and another source
+    copied to the same path (a theme's file once the site's own is deleted) are published anew."""
     monkeypatch.setattr(last_build, "RACY_NS", 0)  # every file settled: no waiting a second for it
     site = _site(tmp_path, 20, 7)
     output = site / "output"
@@ -806,6 +807,17 @@ def test_a_static_file_as_the_last_build_left_it_is_not_read_again_and_a_changed
     os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
     edit_and_build()
     assert (output / "media" / "case-1.pdf").read_bytes() == b"Y" * 5000
+
+    override = site / "static" / "assets" / "favicon.svg"  # the site's own, in place of the theme's
+    override.parent.mkdir()
+    override.write_text("<svg><!-- the site's --></svg>", encoding="utf-8")
+    edit_and_build()
+    edit_and_build()
+    assert (output / "assets" / "favicon.svg").read_bytes() == override.read_bytes()
+    override.unlink()  # the theme's, unchanged all along, is copied to the same path again
+    edit_and_build()
+    theme_favicon = site / "themes" / "default" / "static" / "favicon.svg"
+    assert (output / "assets" / "favicon.svg").read_bytes() == theme_favicon.read_bytes()
     assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
 
 
