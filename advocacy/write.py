@@ -139,7 +139,8 @@ class OutputWriter:
                 # A copy of a source the build vouches for is kept by its stat alone; if the kept folder's
                 # copy is another file, it is replaced by a link to the output's, and kept at the next build.
                 vouched = self._unchanged.get(rel)
-                if stat_of(old) == vouched or (vouched is None and _same(old, data, spare, rel)):
+                kept = stat_of(old) == vouched if vouched is not None else _same(old, data, spare, rel)
+                if kept:
                     self._stats[rel] = stat_of(old)  # most files of a build: no Path is made for them
                     continue
                 os.unlink(spare / rel)
