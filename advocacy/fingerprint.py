@@ -3,8 +3,8 @@ the last build shows the same bytes, so its render can be skipped.
 
 A page's fingerprint is the site's global fingerprint (advocacy's code, the
 config, the theme's files but its templates, the ids its templates use, the
-site's static files, the build date and drafts, and the "chrome" every page
-shows: the nav and the topic lists) plus its template with the templates it
+names of the site's static files and its images' sizes, the build date and
+drafts, and the "chrome" every page shows: the nav and the topic lists) plus its template with the templates it
 reaches, its path and everything reachable from its context, walked:
 records by the hash of their file's front matter (and of their customer's,
 since cards show its name and logo), lists by their members, a topic by its
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -35,7 +36,10 @@ import jinja2.meta
 from advocacy import body_reads
 from advocacy.cache import BuildCache, content_hash
 from advocacy.content.records import Collection, Event, Record, Tagged
+from advocacy.images import image_size
+from advocacy.last_build import was_settled
 from advocacy.pages import Page
+from advocacy.paths import stat_of
 from advocacy.site import Site, Term
 
 
@@ -43,6 +47,7 @@ T = TypeVar("T")
 _REFERENCES = "template-references"  # a template's source -> the templates it names
 _SHARED = 16  # lists longer than this are kept walked: the site's lists, which many pages show
 PAGE_FINGERPRINTS = "page-fingerprints"  # of the build cache: what the site is made of -> every page's fingerprint
+STATIC_SIZES = "static-image-sizes"  # of the build cache: a static file's name and stat -> its image size
 
 
 class Unfingerprintable(TypeError):
@@ -86,6 +91,25 @@ TEMPLATE_READS: dict[str, Callable[[Site, Page], Any]] = {
 def file_digest(files: Iterable[tuple[str, Path]]) -> str:
     """One hash of named files' contents (theme templates and assets: small)."""
     return content_hash(*(part for name, file in sorted(files) for part in (name, file.read_bytes())))
+
+
+def static_state(files: dict[str, Path], cache: BuildCache) -> str:
+    """What pages show of the site's static files: their names (a record's image is left out while its
+    file is missing) and each one's image size (an <img> gets its width and height). Their other bytes
+    are copied, never shown: a brochure replaced, or a file touched or copied afresh, renders no page
+    again. A size is kept by its file's stat once the file is settled, as content files are."""
+    started = time.time_ns()
+    state = []
+    for rel, file in sorted(files.items()):
+        stat = stat_of(file.stat())
+        key = content_hash(rel, repr(stat))
+        kept = cache.get(STATIC_SIZES, key)
+        if kept is None:
+            kept = (image_size(file),)
+            if was_settled(stat, started):
+                cache.put(STATIC_SIZES, key, kept)
+        state.append((rel, kept[0]))
+    return repr(state)
 
 
 class TemplateDigests:

@@ -105,14 +105,15 @@ class InputScan:
     def settled(self) -> dict[str, Stat]:
         """The files changed more than a second before the scan: a later save of one changes its stat.
         One changed later may be saved again within the same tick of the clock, its stat unchanged."""
-        return {name: stat for name, stat in (self.stats or {}).items() if _settled(stat, self.started)}
+        return {name: stat for name, stat in (self.stats or {}).items() if was_settled(stat, self.started)}
 
     def trusted(self) -> dict[str, Stat] | None:
         """Every stat, when the racy ones have their hashes beside them; else None (nothing may be skipped)."""
         return self.stats if self.racy is not None else None
 
 
-def _settled(stat: Stat, scan_started: int) -> bool:
+def was_settled(stat: Stat, scan_started: int) -> bool:
+    """Changed more than a second before `scan_started`: a later change moves the stat."""
     return max(stat[1], stat[2]) <= scan_started - RACY_NS
 
 
@@ -129,7 +130,7 @@ def scan_inputs(root: Path) -> InputScan:
             folders.append((builtin_theme_dir(), BUILTIN))
         if not all(_walk(folder, prefix, found) for folder, prefix in folders):
             return InputScan(None, started)
-        racy = [name for name, stat in found.items() if not _settled(stat, started)]
+        racy = [name for name, stat in found.items() if not was_settled(stat, started)]
         hashes = {name: input_hash(root, name) for name in racy} if len(racy) <= RACY_HASHED else None
     except OSError:
         return InputScan(None, started)

@@ -31,6 +31,7 @@ from advocacy.fingerprint import (
     RecordResults,
     TemplateDigests,
     file_digest,
+    static_state,
 )
 from advocacy.folders_ahead import FoldersAhead
 from advocacy.last_build import (InputScan, LastBuild, LastBuildRecord, copied_inputs, known_keys, settled_keys,
@@ -218,12 +219,9 @@ def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: Buil
     theme_files = [(f"{'builtin' if folder.resolve() == builtin else 'own'}/{file.relative_to(folder).as_posix()}",
                     file) for folder, templates in zip(theme.dirs, template_dirs) for file in folder.rglob("*")
                    if file.is_file() and templates not in file.parents]
-    # the inode change time too: a file rewritten with its old modification time put back (cp -p) has a new one
-    stats = {rel: file.stat() for rel, file in static.items()}
-    static_state = repr(sorted((rel, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns) for rel, stat in stats.items()))
     own_templates = [d / "templates" for d in theme.dirs if d.resolve() != builtin]
     global_parts = [cache.code, jinja2.__version__, markdown_it.__version__, file_digest(theme_files),
-                    static_state, markdown_settings(site, theme.element_ids())]
+                    static_state(static, cache), markdown_settings(site, theme.element_ids())]
     return Fingerprints(site, fronts, keys, global_parts, TemplateDigests(template_dirs, cache),
                         whole_site=bool(reads_beyond_builtin(own_templates, builtin / "templates")))
 

@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import advocacy.cache as cache_module
+import advocacy.fingerprint as fingerprint_module
 import advocacy.last_build as last_build
 import advocacy.search as search_module
 import advocacy.write as write_module
@@ -706,10 +707,16 @@ def test_a_racy_file_saved_again_within_one_tick_of_the_clock_is_read_again(tmp_
     def coarse(info: os.stat_result) -> tuple[int, int, int, int]:
         return info.st_size, info.st_mtime_ns // tick * tick, 0, 0
 
-    for module in (last_build, write_module):  # every stat a build takes, of its inputs and of its output
+    # every stat a build takes, of its inputs, of its output and of the static images whose sizes pages show
+    for module in (last_build, write_module, fingerprint_module):
         monkeypatch.setattr(module, "stat_of", coarse)
     site = _site(tmp_path, 4, 6)
     output = site / "output"
+    logo = site / "static" / "logo.svg"
+    logo.parent.mkdir()
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"></svg>', encoding="utf-8")
+    customer = min((site / "content" / "customers").glob("*.md"))
+    _set_field(customer, "logo", "/logo.svg")
     _build(site, output)
     folder = output.stat().st_ino
     assert _build(site, output).rendered == 0 and output.stat().st_ino == folder  # every file racy, and hashed
@@ -719,6 +726,10 @@ def test_a_racy_file_saved_again_within_one_tick_of_the_clock_is_read_again(tmp_
     story.write_bytes(text.replace(b" the ", b" THE ", 1))  # the same size, in the same tick
     assert _build(site, output).rendered > 0
     assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+    logo.write_text(logo.read_text(encoding="utf-8").replace('"40"', '"80"'), encoding="utf-8")
+    _build(site, output)
+    page = BeautifulSoup((output / "customers" / customer.stem / "index.html").read_bytes(), "html.parser")
+    assert page.find("img", src="/logo.svg")["width"] == "80"
 
 
 def test_a_file_rewritten_in_place_with_its_size_and_times_put_back_is_read_again(tmp_path):
@@ -839,6 +850,39 @@ def test_a_static_file_rewritten_with_its_old_size_and_modification_time_is_publ
     assert (logo.stat().st_size, logo.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
     _build(site, output)
     assert (output / "logo.svg").read_bytes() == logo.read_bytes()
+    page = BeautifulSoup((output / "customers" / customer.stem / "index.html").read_bytes(), "html.parser")
+    assert page.find("img", src="/logo.svg")["width"] == "80"
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+
+
+def test_a_static_file_changed_where_no_page_shows_it_renders_no_page_again(tmp_path, monkeypatch):
+    """Pages show a static file's name and, for an image, its size. A brochure rewritten, a logo saved
+    again at its size, a file touched: no page is rendered again, and the copies follow. A logo of
+    another size renders again the pages that show it."""
+    monkeypatch.setattr(last_build, "RACY_NS", 0)  # every file settled: its size is kept by its stat
+    site = _site(tmp_path, 20, 7)
+    output = site / "output"
+    logo = site / "static" / "logo.svg"
+    brochure = site / "static" / "docs" / "brochure.pdf"
+    brochure.parent.mkdir(parents=True)
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"></svg>', encoding="utf-8")
+    brochure.write_bytes(b"%PDF-1.4 first")
+    customer = sorted((site / "content" / "customers").glob("*.md"))[0]
+    _set_field(customer, "logo", "/logo.svg")
+    _build(site, output)
+
+    brochure.write_bytes(b"%PDF-1.4 the second edition")
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><!-- new --></svg>',
+                    encoding="utf-8")
+    os.utime(brochure, ns=(1, 1))  # and its times set back, as an archive might
+    assert _build(site, output).rendered == 0
+    assert (output / "docs" / "brochure.pdf").read_bytes() == brochure.read_bytes()
+    assert (output / "logo.svg").read_bytes() == logo.read_bytes()
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="80" height="20"></svg>', encoding="utf-8")
+    result = _build(site, output)
+    assert f"customers/{customer.stem}/" in result.changed
     page = BeautifulSoup((output / "customers" / customer.stem / "index.html").read_bytes(), "html.parser")
     assert page.find("img", src="/logo.svg")["width"] == "80"
     assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
