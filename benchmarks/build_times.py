@@ -23,6 +23,9 @@ and, in one process that stays (as `advocacy serve` does, with its resident stat
 
     preview: first page   the page of a story edited as above, made first from the last build
     preview: whole build  the build that follows it in the same process
+    preview: renamed, open pages  a customer renamed again while its page and the stories
+                       list (thousands of cards) are open in a browser: when they are shown
+    preview: renamed, whole build  the build they are shown from, to its end
 
 advocacy's modules are compiled to bytecode first, as installing it does.
 
@@ -66,11 +69,12 @@ print(json.dumps({"seconds": seconds, "rendered": result.rendered, "pages": resu
 
 
 # The preview's builds: one to start, then a story edit, its first page and the whole build,
-# in this process as `advocacy serve` runs them; the first page must be the one the build made.
+# then a customer renamed with pages open, in this process as `advocacy serve` runs them; the
+# pages shown first must be the ones the build made.
 PREVIEW_RUNNER = """
 import json, resource, sys, time
 from pathlib import Path
-from advocacy.build import build
+from advocacy.build import FirstPages, build
 from advocacy.resident import Resident
 site, folder = Path(sys.argv[1]), Path(sys.argv[2])
 resident = Resident(site)
@@ -84,10 +88,24 @@ first_seconds = time.perf_counter() - started
 started = time.perf_counter()
 result = build(site, folder, **options)
 seconds = time.perf_counter() - started
-resident.close()
 same = len(first) == 1 and all((folder / name).read_bytes() == data for name, data in first.items())
+slug = next(line.split(":", 1)[1].strip() for line in story.read_text(encoding="utf-8").splitlines()
+            if line.startswith("customer:"))
+customer = site / "content" / "customers" / f"{slug}.md"
+customer.write_text("".join('name: "Renamed Again"\\n' if line.startswith("name:") else line
+                            for line in customer.read_text(encoding="utf-8").splitlines(keepends=True)), encoding="utf-8")
+shown, shown_at = {}, []
+started = time.perf_counter()
+open_pages = FirstPages({f"customers/{slug}/", "stories/"},
+                        lambda pages: shown.update(pages) or shown_at.append(time.perf_counter() - started))
+renamed = build(site, folder, **options, first=open_pages)
+rename_seconds = time.perf_counter() - started
+resident.close()
+rename_same = len(shown) == 2 and all((folder / name).read_bytes() == data for name, data in shown.items())
 print(json.dumps({"first_seconds": first_seconds, "seconds": seconds, "rendered": result.rendered,
                   "pages": result.summary.page_total, "same": same,
+                  "rename_first_seconds": shown_at[0] if shown_at else float("nan"),
+                  "rename_seconds": rename_seconds, "rename_rendered": renamed.rendered, "rename_same": rename_same,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
@@ -173,7 +191,7 @@ def bench(n: int, seed: int, workdir: Path) -> list[tuple[str, dict[str, float],
 
     def report(name: str, figures: dict[str, float], verdict: str) -> None:
         rows.append((name, figures, verdict))
-        print(f"  {name:<20} {figures['seconds']:7.3f} s {figures['rendered']:6d}/{figures['pages']} rendered "
+        print(f"  {name:<30} {figures['seconds']:7.3f} s {figures['rendered']:6d}/{figures['pages']} rendered "
               f"{figures['peak_mb']:5.0f} MB (children {figures['workers_mb']:4.0f} MB)  {verdict}  "
               f"[load {os.getloadavg()[0]:.1f}]", flush=True)
 
@@ -194,6 +212,11 @@ def bench(n: int, seed: int, workdir: Path) -> list[tuple[str, dict[str, float],
     verdict = "the build's page" if preview["same"] else "DIFFERS from the build's page"
     report("preview: first page", {**preview, "seconds": preview["first_seconds"], "rendered": 1}, verdict)
     report("preview: whole build", preview, "-")
+    verdict = "the build's pages" if preview["rename_same"] else "DIFFERS from the build's pages"
+    report("preview: renamed, open pages",
+           {**preview, "seconds": preview["rename_first_seconds"], "rendered": 2}, verdict)
+    report("preview: renamed, whole build",
+           {**preview, "seconds": preview["rename_seconds"], "rendered": preview["rename_rendered"]}, "-")
     return rows
 
 
@@ -237,7 +260,7 @@ def print_growth(results: dict[int, list[tuple[str, dict[str, float], str]]]) ->
     for small, big in zip(sizes, sizes[1:]):
         print(f"N = {small:,} -> {big:,} (the site {big / small:.1f}x):")
         for (name, before, _), (_, after, _) in zip(results[small], results[big]):
-            print(f"  {name:<20} time {after['seconds'] / before['seconds']:5.2f}x   "
+            print(f"  {name:<30} time {after['seconds'] / before['seconds']:5.2f}x   "
                   f"peak memory {after['peak_mb'] / before['peak_mb']:5.2f}x")
 
 
