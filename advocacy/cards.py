@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from advocacy import body_reads
 from advocacy.content.records import Record
-from advocacy.fingerprint import RecordResults
+from advocacy.kept_results import RecordResults
 
 TEMPLATE = "macros.html"  # where the card macros are
 CARD_MACROS = ("story_card", "video_card", "testimonial_card")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from advocacy import body_reads, forked
 from advocacy.content.records import Record
 from advocacy.errors import Problem, Problems
-from advocacy.fingerprint import PageKeys
+from advocacy.kept_results import PageKeys
 from advocacy.page_store import PageStore
 from advocacy.pages import Page
 from advocacy.render import Renderer

@@ -25,15 +25,9 @@ from advocacy.content.load import load_content
 from advocacy.content.records import Record
 from advocacy.errors import ContentError, Problems
 from advocacy.facets import NAMESPACE as FACETS_NAMESPACE
-from advocacy.fingerprint import (
-    Fingerprints,
-    PageKeys,
-    RecordResults,
-    TemplateDigests,
-    file_digest,
-    static_state,
-)
+from advocacy.fingerprint import Fingerprints, TemplateDigests, file_digest, static_state
 from advocacy.folders_ahead import FoldersAhead
+from advocacy.kept_results import PageKeys, RecordResults
 from advocacy.last_build import (InputScan, LastBuild, LastBuildRecord, copied_inputs, known_keys, settled_keys,
                                  summarize, unchanged_copies)
 from advocacy.minify import published_assets

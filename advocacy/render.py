@@ -25,7 +25,7 @@ from advocacy.content.records import Event, Record, Tagged
 from advocacy.embed_snippet import panel as embed_panel
 from advocacy.errors import Problems
 from advocacy.facets import facet_attributes
-from advocacy.fingerprint import RecordResults
+from advocacy.kept_results import RecordResults
 from advocacy.images import image_size
 from advocacy.markup import MarkdownRenderer
 from advocacy.pages import Page, path_for, peer_request_url
