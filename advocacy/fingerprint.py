@@ -4,8 +4,9 @@ the last build shows the same bytes, so its render can be skipped.
 A page's fingerprint is the site's global fingerprint (advocacy's code, the
 config, the theme's files but its templates, the ids its templates use, the
 names of the site's static files and its images' sizes, the build date and
-drafts, and the "chrome" every page shows: the nav and the topic lists) plus its template with the templates it
-reaches, its path and everything reachable from its context, walked:
+drafts, and the "chrome" every page shows: the nav and the topic lists)
+plus its template with the templates it reaches, its path and everything
+reachable from its context, walked:
 records by the hash of their file's front matter (and of their customer's,
 since cards show its name and logo), lists by their members, a topic by its
 name and counts (its cards count on its own page only), a page listed in the
@@ -91,23 +92,36 @@ def file_digest(files: Iterable[tuple[str, Path]]) -> str:
     return content_hash(*(part for name, file in sorted(files) for part in (name, file.read_bytes())))
 
 
-def static_state(files: dict[str, Path], cache: BuildCache) -> str:
-    """What pages show of the site's static files: their names (a record's image is left out while its
-    file is missing) and each one's image size (an <img> gets its width and height). Their other bytes
-    are copied, never shown: a brochure replaced, or a file touched or copied afresh, renders no page
+IMAGE_FIELDS = ("logo", "image", "poster")  # a record's pictures, files of static/ (site._checked_files)
+
+
+def static_state(root: Path, site: Site, files: dict[str, Path], cache: BuildCache) -> str:
+    """What pages show of the site's static files: each file's name and image size (an <img> gets
+    its width and height), and the same for each picture the records and the config name, as the
+    build found it (a record's picture is left out while no file of static/ has its path, and a
+    path may lead through a link where the listing does not go). The files' other bytes are
+    copied, never shown: a brochure replaced, or a file touched or copied afresh, renders no page
     again. A size is kept by its file's stat once the file is settled, as content files are."""
     started = time.time_ns()
-    state = []
-    for rel, file in sorted(files.items()):
-        stat = stat_of(file.stat())
-        key = content_hash(rel, repr(stat))
+
+    def size_of(name: str, file: Path) -> tuple[int, int] | None:
+        try:
+            stat = stat_of(file.stat())  # through links: the file that is read
+        except OSError:
+            return None
+        key = content_hash(name, repr(stat))
         kept = cache.get(STATIC_SIZES, key)
         if kept is None:
             kept = (image_size(file),)
             if was_settled(stat, started):
                 cache.put(STATIC_SIZES, key, kept)
-        state.append((rel, kept[0]))
-    return repr(state)
+        return kept[0]
+
+    records = [*site.customers.values(), *site.stories, *site.testimonials, *site.videos,
+               *(withheld.record for withheld in site.withheld), *site.drafts]
+    shown = {getattr(record, name, None) for record in records for name in IMAGE_FIELDS} | {site.config.share.image}
+    return repr(([(rel, size_of(rel, file)) for rel, file in sorted(files.items())],
+                 [(path, size_of(path, root / "static" / path.lstrip("/"))) for path in sorted(filter(None, shown))]))
 
 
 class TemplateDigests:

@@ -215,7 +215,7 @@ def _fingerprints(site: Site, theme: Theme, static: dict[str, Path], cache: Buil
                    if file.is_file() and templates not in file.parents]
     own_templates = [d / "templates" for d in theme.dirs if d.resolve() != builtin]
     global_parts = [cache.code, jinja2.__version__, markdown_it.__version__, file_digest(theme_files),
-                    static_state(static, cache), markdown_settings(site, theme.element_ids())]
+                    static_state(theme.root, site, static, cache), markdown_settings(site, theme.element_ids())]
     return Fingerprints(site, fronts, keys, global_parts, TemplateDigests(template_dirs, cache),
                         whole_site=bool(reads_beyond_builtin(own_templates, builtin / "templates")))
 

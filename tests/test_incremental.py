@@ -88,7 +88,7 @@ def _differences(a: Path, b: Path) -> list[str]:
 def _clean_build(site: Path, scratch: Path) -> Path:
     """The same content built from nothing: no cache, a new output."""
     shutil.rmtree(scratch, ignore_errors=True)
-    shutil.copytree(site, scratch, ignore=shutil.ignore_patterns(CACHE_DIR, "output"))
+    shutil.copytree(site, scratch, symlinks=True, ignore=shutil.ignore_patterns(CACHE_DIR, "output"))
     _build(scratch, scratch / "output")
     return scratch / "output"
 
@@ -885,4 +885,35 @@ def test_a_static_file_changed_where_no_page_shows_it_renders_no_page_again(tmp_
     assert f"customers/{customer.stem}/" in result.changed
     page = BeautifulSoup((output / "customers" / customer.stem / "index.html").read_bytes(), "html.parser")
     assert page.find("img", src="/logo.svg")["width"] == "80"
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+
+
+def test_a_picture_found_or_lost_through_a_link_renders_again_the_pages_that_show_it(tmp_path):
+    """A link in static/ may lead elsewhere in the site (a record's picture is not taken from
+    there), or give a folder of static/ a second name. Retargeting or removing it changes which
+    pictures records keep, while static/'s own files keep their names and sizes."""
+    site = _site(tmp_path, 20, 1)  # two customers
+    output = site / "output"
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"></svg>'
+    (site / "assets-src").mkdir()
+    (site / "assets-src" / "logo.svg").write_text(svg, encoding="utf-8")
+    static = site / "static"
+    (static / "sub").mkdir(parents=True)
+    (static / "real.svg").write_text(svg + "   ", encoding="utf-8")
+    (static / "sub" / "acme.svg").write_text(svg, encoding="utf-8")
+    link = static / "logo.svg"
+    link.symlink_to("../assets-src/logo.svg")  # outside static/: the logo is left out
+    (static / "zz").symlink_to("sub", target_is_directory=True)  # a second name of static/sub/
+    first, second = sorted((site / "content" / "customers").glob("*.md"))[:2]
+    _set_field(first, "logo", "/logo.svg")
+    _set_field(second, "logo", "/zz/acme.svg")
+    _build(site, output)
+    assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
+
+    link.unlink()
+    link.symlink_to("real.svg")  # a file of static/ now: the first customer's logo is shown
+    (static / "zz").unlink()  # the second customer's logo leads nowhere now
+    _build(site, output)
+    page = BeautifulSoup((output / "customers" / first.stem / "index.html").read_bytes(), "html.parser")
+    assert page.find("img", src="/logo.svg") is not None
     assert _differences(output, _clean_build(site, tmp_path / "clean")) == []
