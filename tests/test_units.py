@@ -397,6 +397,17 @@ def test_split_empty_front_matter():
     (b"---\n- a\n- b\n---\n", 2, "the front matter must be a list of 'key: value' lines"),
     (b"---\njust text\n---\n", 2, "the front matter must be a list of 'key: value' lines"),
     (b"---\na: 1\nb: 2\na: 3\n---\n", 4, "invalid YAML: 'a' is given twice (first at line 2); keep one"),
+    # a quote left open, closed by a later value's quote mark: told at the line where it opens
+    (b'---\ntitle: "How we cut costs\nsummary: short\nmetrics:\n  - {value: "-85%", label: x}\n---\n', 2,
+     "invalid YAML: a quoted value starts on this line and its quote is not closed on it (a quote mark on "
+     "line 5 ends it instead); end it with the same quote mark"),
+    (b"---\ntitle: 'Ours\nsummary: it's fine\n---\n", 2,
+     "invalid YAML: a quoted value starts on this line and its quote is not closed on it (a quote mark on "
+     "line 3 ends it instead); end it with the same quote mark"),
+    # a quoted value meant to run over two lines, then a mistake of its own on a later line
+    (b'---\ntitle: "A long title\n  that wraps"\nsummary: a: b\n---\n', 4,
+     "invalid YAML: mapping values are not allowed in this context (put quotes around a value that "
+     "contains ': ' or starts with a special character)"),
 ])
 def test_split_refuses(raw, line, message):
     with pytest.raises(FrontMatterError) as info:

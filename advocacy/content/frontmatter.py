@@ -119,6 +119,12 @@ def parse_yaml(text: str, line_offset: int = 0) -> Any:
         if unclosed:
             raise FrontMatterError(line, "invalid YAML: a quoted value starts on this line and its quote is "
                                    "never closed; end it with the same quote mark") from None
+        runaway = _runaway_quote(text, mark.line) if mark is not None else None
+        if runaway is not None:
+            start, end = (number + 1 + line_offset for number in runaway)
+            raise FrontMatterError(start, f"invalid YAML: a quoted value starts on this line and its quote is not "
+                                   f"closed on it (a quote mark on line {end} ends it instead); end it with the "
+                                   "same quote mark") from None
         problem = exc.problem or "invalid YAML"
         if exc.context and "given twice" not in problem:
             problem = f"{exc.context}: {problem}"
@@ -128,6 +134,21 @@ def parse_yaml(text: str, line_offset: int = 0) -> Any:
         raise FrontMatterError(line_offset + 1, f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
+
+
+def _runaway_quote(text: str, error_line: int) -> tuple[int, int] | None:
+    """(first line, last line) of a quoted value that starts on an earlier line and ends on the line
+    of a syntax error: most likely a quote left open, which the next quote mark closed."""
+    try:
+        for token in yaml.scan(text):
+            if token.start_mark.line >= error_line:
+                return None
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
+                    and token.end_mark.line == error_line:
+                return token.start_mark.line, token.end_mark.line
+    except yaml.YAMLError:
+        pass
+    return None
 
 
 def _char_at(text: str, line: int, column: int) -> str:
