@@ -404,6 +404,15 @@ def test_split_empty_front_matter():
     (b"---\ntitle: 'Ours\nsummary: it's fine\n---\n", 2,
      "invalid YAML: a quoted value starts on this line and its quote is not closed on it (a quote mark on "
      "line 3 ends it instead); end it with the same quote mark"),
+    # a quote mark inside a value quoted with the same mark, or text after a quoted value
+    (b'---\ntitle: "We "love" it"\n---\n', 2,
+     "invalid YAML: text follows the closing quote mark of a value on this line; put the whole value between "
+     "quote marks, and use the other kind of quote mark inside it"),
+    (b"---\nproducts: ['Dispatch' Pro]\n---\n", 2,
+     "invalid YAML: text follows the closing quote mark of a value on this line; put the whole value between "
+     "quote marks, and use the other kind of quote mark inside it"),
+    # a quoted value, then a mistake of its own on the next line
+    (b'---\ntitle: "A"\n- b\n---\n', 3, "invalid YAML: while parsing a block mapping: did not find expected key"),
     # a quoted value meant to run over two lines, then a mistake of its own on a later line
     (b'---\ntitle: "A long title\n  that wraps"\nsummary: a: b\n---\n', 4,
      "invalid YAML: mapping values are not allowed in this context (put quotes around a value that "

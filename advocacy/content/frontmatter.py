@@ -119,12 +119,16 @@ def parse_yaml(text: str, line_offset: int = 0) -> Any:
         if unclosed:
             raise FrontMatterError(line, "invalid YAML: a quoted value starts on this line and its quote is "
                                    "never closed; end it with the same quote mark") from None
-        runaway = _runaway_quote(text, mark.line) if mark is not None else None
-        if runaway is not None:
-            start, end = (number + 1 + line_offset for number in runaway)
-            raise FrontMatterError(start, f"invalid YAML: a quoted value starts on this line and its quote is not "
-                                   f"closed on it (a quote mark on line {end} ends it instead); end it with the "
-                                   "same quote mark") from None
+        quoted = _quoted_before(text, mark) if mark is not None else None
+        if quoted is not None:
+            start, end = (number + 1 + line_offset for number in quoted)
+            if start < end:
+                raise FrontMatterError(start, f"invalid YAML: a quoted value starts on this line and its quote is "
+                                       f"not closed on it (a quote mark on line {end} ends it instead); end it "
+                                       "with the same quote mark") from None
+            raise FrontMatterError(start, "invalid YAML: text follows the closing quote mark of a value on this "
+                                   "line; put the whole value between quote marks, and use the other kind of "
+                                   "quote mark inside it") from None
         problem = exc.problem or "invalid YAML"
         if exc.context and "given twice" not in problem:
             problem = f"{exc.context}: {problem}"
@@ -136,18 +140,21 @@ def parse_yaml(text: str, line_offset: int = 0) -> Any:
         loader.dispose()
 
 
-def _runaway_quote(text: str, error_line: int) -> tuple[int, int] | None:
-    """(first line, last line) of a quoted value that starts on an earlier line and ends on the line
-    of a syntax error: most likely a quote left open, which the next quote mark closed."""
+def _quoted_before(text: str, mark: yaml.Mark) -> tuple[int, int] | None:
+    """(first line, last line) of the quoted value just before a syntax error, when it ends on the
+    error's line: the text after its closing quote is the mistake (a quote mark inside the value, or
+    a quote left open on an earlier line, which the next quote mark closed)."""
+    previous = None
     try:
         for token in yaml.scan(text):
-            if token.start_mark.line >= error_line:
-                return None
-            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
-                    and token.end_mark.line == error_line:
-                return token.start_mark.line, token.end_mark.line
+            if (token.start_mark.line, token.start_mark.column) >= (mark.line, mark.column):
+                break
+            previous = token
     except yaml.YAMLError:
         pass
+    if isinstance(previous, yaml.ScalarToken) and previous.style in ('"', "'") \
+            and previous.end_mark.line == mark.line:
+        return previous.start_mark.line, previous.end_mark.line
     return None
 
 
