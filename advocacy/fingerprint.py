@@ -40,7 +40,7 @@ from advocacy.images import image_size
 from advocacy.last_build import was_settled
 from advocacy.pages import Page
 from advocacy.paths import stat_of
-from advocacy.site import Site, Term
+from advocacy.site import IMAGE_FIELDS, Site, Term
 
 
 _REFERENCES = "template-references"  # a template's source -> the templates it names
@@ -90,9 +90,6 @@ TEMPLATE_READS: dict[str, Callable[[Site, Page], Any]] = {
 def file_digest(files: Iterable[tuple[str, Path]]) -> str:
     """One hash of named files' contents (theme templates and assets: small)."""
     return content_hash(*(part for name, file in sorted(files) for part in (name, file.read_bytes())))
-
-
-IMAGE_FIELDS = ("logo", "image", "poster")  # a record's pictures, files of static/ (site._checked_files)
 
 
 def static_state(root: Path, site: Site, files: dict[str, Path], cache: BuildCache) -> str:

@@ -247,10 +247,13 @@ def _values_ok(item: Record | Invalid, values: tuple[str, ...], config: SiteConf
     return ok
 
 
+IMAGE_FIELDS = ("logo", "image", "poster")  # a record's pictures: paths of files of static/
+
+
 def _checked_files(root: Path, record: Record, problems: Problems) -> Record:
     """Leave out (with a warning) images that are not in static/, or not published from it."""
     changes = {}
-    for key in ("logo", "image", "poster"):
+    for key in IMAGE_FIELDS:
         path = getattr(record, key, None)
         if path is None:
             continue
